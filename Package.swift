@@ -1,0 +1,129 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings every TermPlayer target shares: explicit `public import`s and no implicit existentials,
+/// so a module's surface says exactly what it exposes.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "TermPlayer",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "termplayer", targets: ["TermPlayer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        // MARK: C libraries from Debian, each behind one systemLibrary with a shim.h
+
+        .systemLibrary(name: "CNcursesW", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
+        .systemLibrary(name: "CMpg123", pkgConfig: "libmpg123", providers: [.apt(["libmpg123-dev"])]),
+        .systemLibrary(name: "CPulse", pkgConfig: "libpulse", providers: [.apt(["libpulse-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // MARK: Shapes both sides share
+
+        .target(name: "LibraryModel", swiftSettings: strictSettings),
+
+        // MARK: One Swift facade per C library
+
+        .target(
+            name: "MPEGAudio",
+            dependencies: ["CMpg123", .product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "CurlTransfer",
+            dependencies: ["CCurl", .product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Client side
+
+        .target(name: "APIClient", dependencies: ["LibraryModel", "CurlTransfer"], swiftSettings: strictSettings),
+        .target(
+            name: "PlayerCore",
+            dependencies: ["LibraryModel", "MPEGAudio", "CurlTransfer", "CPulse"],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: The bundled library service
+
+        .target(
+            name: "LibraryServer",
+            dependencies: [
+                "LibraryModel",
+                "MPEGAudio",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: The command
+
+        .executableTarget(
+            name: "TermPlayer",
+            dependencies: [
+                "LibraryModel",
+                "LibraryServer",
+                "APIClient",
+                "PlayerCore",
+                "MPEGAudio",
+                "CurlTransfer",
+                "CNcursesW",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Tests
+
+        .testTarget(name: "LibraryModelTests", dependencies: ["LibraryModel"], swiftSettings: strictSettings),
+        .testTarget(name: "MPEGAudioTests", dependencies: ["MPEGAudio", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "LibraryServerTests",
+            dependencies: [
+                "LibraryServer",
+                "LibraryModel",
+                "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "APIClientTests",
+            dependencies: ["APIClient", "LibraryServer", "LibraryModel", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CommandTests",
+            dependencies: ["LibraryModel", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)
