@@ -1,0 +1,48 @@
+/// A song as `GET /songs` serves it.
+///
+/// The first seven fields are the original API's shape and never change; `id` and the fields after it were
+/// added later and are optional so that a client can read either generation of server.
+public struct Song: Codable, Hashable, Sendable, Identifiable {
+    public var title: String
+    public var album: String
+    public var artist: String
+    public var genre: String
+    public var year: Int?
+    /// Absolute URL of the MP3.
+    public var file: String
+    /// Absolute URL of the cover image, if the bundle has one.
+    public var image: String?
+
+    public var id: String
+    public var genreid: Int?
+    /// Seconds.
+    public var duration: Double?
+    /// Average bitrate, kbit/s.
+    public var bitrate: Int?
+
+    public init(
+        id: String,
+        title: String,
+        album: String,
+        artist: String,
+        genre: String,
+        year: Int?,
+        file: String,
+        image: String?,
+        genreid: Int? = nil,
+        duration: Double? = nil,
+        bitrate: Int? = nil
+    ) {
+        self.id = id
+        self.title = title
+        self.album = album
+        self.artist = artist
+        self.genre = genre
+        self.year = year
+        self.file = file
+        self.image = image
+        self.genreid = genreid
+        self.duration = duration
+        self.bitrate = bitrate
+    }
+}
