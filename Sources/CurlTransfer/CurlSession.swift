@@ -1,0 +1,137 @@
+internal import CCurl
+import Foundation
+import Synchronization
+
+/// Runs HTTP transfers with libcurl's multi interface on one thread of its own.
+///
+/// Callers `await` a transfer; the blocking work (`curl_multi_poll`, DNS, TLS) happens on the session's
+/// thread, never on a Swift concurrency thread. Many transfers share the thread and its connection cache.
+public final class CurlSession: Sendable {
+    private struct Job: Sendable {
+        let id: UInt64
+        let request: TransferRequest
+        let continuation: CheckedContinuation<Result<TransferResponse, TransferError>, Never>
+    }
+
+    private struct Inbox {
+        var nextID: UInt64 = 0
+        var submitted: [Job] = []
+        var cancelled: Set<UInt64> = []
+        var closing = false
+    }
+
+    private let inbox = Mutex(Inbox())
+    /// Only the session thread drives the multi handle; other threads only call the thread-safe
+    /// `curl_multi_wakeup` on it.
+    nonisolated(unsafe) private let multi: UnsafeMutableRawPointer
+
+    public init(name: String = "termplayer-http") {
+        _ = CurlGlobal.initialised
+        guard let multi = curl_multi_init() else {
+            preconditionFailure("curl_multi_init failed: libcurl could not allocate a multi handle")
+        }
+        self.multi = multi
+        let thread = Thread { [self] in self.run() }
+        thread.name = name
+        thread.start()
+    }
+
+    /// Performs `request` and returns the whole response. HTTP error statuses are responses, not errors.
+    public func perform(_ request: TransferRequest) async throws(TransferError) -> TransferResponse {
+        let id = inbox.withLock { inbox in
+            inbox.nextID += 1
+            return inbox.nextID
+        }
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let accepted = inbox.withLock { inbox in
+                    guard !inbox.closing else { return false }
+                    inbox.submitted.append(Job(id: id, request: request, continuation: continuation))
+                    return true
+                }
+                if accepted {
+                    curl_multi_wakeup(multi)
+                } else {
+                    continuation.resume(returning: .failure(.sessionClosed))
+                }
+            }
+        } onCancel: {
+            inbox.withLock { _ = $0.cancelled.insert(id) }
+            curl_multi_wakeup(multi)
+        }
+        return try result.get()
+    }
+
+    /// Fails transfers still running and stops the thread.
+    public func close() {
+        inbox.withLock { $0.closing = true }
+        curl_multi_wakeup(multi)
+    }
+
+    /// The linked libcurl, e.g. "libcurl/7.88.1 OpenSSL/3.0.17 zlib/1.2.13".
+    public static var libraryVersion: String { String(cString: curl_version()) }
+
+    // MARK: The session thread
+
+    private func run() {
+        var active: [Int: (id: UInt64, transfer: EasyTransfer)] = [:]
+        while true {
+            let (jobs, cancelled, closing) = inbox.withLock { inbox in
+                defer {
+                    inbox.submitted.removeAll()
+                    inbox.cancelled.removeAll()
+                }
+                return (inbox.submitted, inbox.cancelled, inbox.closing)
+            }
+            for job in jobs {
+                if cancelled.contains(job.id) {
+                    job.continuation.resume(returning: .failure(.cancelled(url: job.request.url)))
+                    continue
+                }
+                do {
+                    let transfer = try EasyTransfer(request: job.request, continuation: job.continuation)
+                    curl_multi_add_handle(multi, transfer.easy)
+                    active[Int(bitPattern: transfer.easy)] = (job.id, transfer)
+                } catch {
+                    job.continuation.resume(returning: .failure(error))
+                }
+            }
+            for (key, entry) in active where closing || cancelled.contains(entry.id) {
+                curl_multi_remove_handle(multi, entry.transfer.easy)
+                entry.transfer.finish(.failure(closing ? .sessionClosed : .cancelled(url: entry.transfer.url)))
+                active[key] = nil
+            }
+            if closing { break }
+
+            var running: Int32 = 0
+            curl_multi_perform(multi, &running)
+            var remaining: Int32 = 0
+            while let message = curl_multi_info_read(multi, &remaining) {
+                guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
+                let code = message.pointee.data.result
+                curl_multi_remove_handle(multi, easy)
+                active.removeValue(forKey: Int(bitPattern: easy))?.transfer.complete(code)
+            }
+            // Sleeps until a socket is ready, a timer is due or `curl_multi_wakeup` is called.
+            curl_multi_poll(multi, nil, 0, 1000, nil)
+        }
+        curl_multi_cleanup(multi)
+    }
+}
+
+/// libcurl's process-wide set-up, done once before the first handle (it is not thread-safe itself).
+enum CurlGlobal {
+    static let initialised: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+}
+
+enum CurlCodes {
+    static let unreachable: Set<Int32> = [
+        Int32(CURLE_COULDNT_RESOLVE_HOST.rawValue),
+        Int32(CURLE_COULDNT_CONNECT.rawValue),
+        Int32(CURLE_OPERATION_TIMEDOUT.rawValue),
+    ]
+}
+
+enum SystemErrorText {
+    static func describe(_ errno: Int32) -> String { String(cString: strerror(errno)) }
+}

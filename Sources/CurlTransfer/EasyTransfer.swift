@@ -1,0 +1,180 @@
+internal import CCurl
+import Foundation
+
+/// One libcurl easy handle and everything its callbacks touch. Lives on the session thread only.
+final class EasyTransfer {
+    let easy: UnsafeMutableRawPointer
+    let url: String
+    private let continuation: CheckedContinuation<Result<TransferResponse, TransferError>, Never>
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
+    private var upload: UploadSource?
+    private var responseHeaders: [(name: String, value: String)] = []
+    private var responseBody: [UInt8] = []
+    private var finished = false
+
+    init(
+        request: TransferRequest,
+        continuation: CheckedContinuation<Result<TransferResponse, TransferError>, Never>
+    ) throws(TransferError) {
+        guard let easy = curl_easy_init() else {
+            throw .curl(url: request.url, code: Int32(CURLE_FAILED_INIT.rawValue), message: "curl_easy_init failed")
+        }
+        self.easy = easy
+        self.url = request.url
+        self.continuation = continuation
+        errorBuffer.initialize(to: 0)
+        do {
+            try configure(for: request)
+        } catch {
+            cleanUp()
+            throw error
+        }
+    }
+
+    deinit {
+        cleanUp()
+        errorBuffer.deallocate()
+    }
+
+    private func cleanUp() {
+        if let headerList { curl_slist_free_all(headerList) }
+        headerList = nil
+        upload?.close()
+        upload = nil
+        curl_easy_cleanup(easy)
+    }
+
+    // MARK: Options
+
+    private func configure(for request: TransferRequest) throws(TransferError) {
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        tp_curl_easy_setopt_string(easy, CURLOPT_URL, request.url)
+        tp_curl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)  // signals and threads do not mix
+        tp_curl_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
+        tp_curl_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, request.followRedirects ? 1 : 0)
+        tp_curl_easy_setopt_long(easy, CURLOPT_MAXREDIRS, 10)
+        tp_curl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, request.connectTimeout.milliseconds)
+        // A stall, not a slow long transfer, is what should end a request: under 1 byte/s for this long.
+        tp_curl_easy_setopt_long(easy, CURLOPT_LOW_SPEED_LIMIT, 1)
+        tp_curl_easy_setopt_long(easy, CURLOPT_LOW_SPEED_TIME, max(1, request.stallTimeout.milliseconds / 1000))
+
+        tp_curl_easy_setopt_data_callback(easy, CURLOPT_WRITEFUNCTION, bodyCallback)
+        tp_curl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context)
+        tp_curl_easy_setopt_data_callback(easy, CURLOPT_HEADERFUNCTION, headerCallback)
+        tp_curl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context)
+
+        var headers = request.headers.map { "\($0.name): \($0.value)" }
+        switch request.method {
+        case .get:
+            break
+        case .head:
+            tp_curl_easy_setopt_long(easy, CURLOPT_NOBODY, 1)
+        case .delete:
+            tp_curl_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, "DELETE")
+        case .put, .post:
+            let source = try UploadSource(body: request.body)
+            upload = source
+            if request.method == .put {
+                tp_curl_easy_setopt_long(easy, CURLOPT_UPLOAD, 1)
+                tp_curl_easy_setopt_off(easy, CURLOPT_INFILESIZE_LARGE, curl_off_t(source.size))
+            } else {
+                tp_curl_easy_setopt_long(easy, CURLOPT_POST, 1)
+                tp_curl_easy_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(source.size))
+            }
+            tp_curl_easy_setopt_data_callback(easy, CURLOPT_READFUNCTION, uploadCallback)
+            tp_curl_easy_setopt_pointer(easy, CURLOPT_READDATA, context)
+            // libcurl waits up to a second for "100 Continue" on big bodies; the service never asks for one.
+            headers.append("Expect:")
+        }
+        for header in headers {
+            headerList = curl_slist_append(headerList, header)
+        }
+        if let headerList { tp_curl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList) }
+    }
+
+    // MARK: Completion
+
+    /// Called by the session when libcurl reports the transfer done.
+    func complete(_ code: CURLcode) {
+        if let failure = upload?.failure {
+            finish(.failure(failure))
+            return
+        }
+        guard code == CURLE_OK else {
+            let detail = String(cString: errorBuffer)
+            let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+            finish(.failure(.curl(url: url, code: Int32(code.rawValue), message: message)))
+            return
+        }
+        var status = 0
+        tp_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        var effective: UnsafeMutableRawPointer?
+        tp_curl_easy_getinfo_pointer(easy, CURLINFO_EFFECTIVE_URL, &effective)
+        let answeredURL = effective.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) } ?? url
+        finish(.success(TransferResponse(status: status, headers: responseHeaders, body: responseBody, url: answeredURL)))
+    }
+
+    func finish(_ result: Result<TransferResponse, TransferError>) {
+        guard !finished else { return }
+        finished = true
+        continuation.resume(returning: result)
+    }
+
+    // MARK: Callback bodies
+
+    fileprivate func receiveBody(_ bytes: UnsafeRawBufferPointer) {
+        responseBody.append(contentsOf: bytes)
+    }
+
+    /// Header lines arrive one per call; a new status line (after a redirect or a 100) starts afresh.
+    fileprivate func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
+        let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if line.hasPrefix("HTTP/") {
+            responseHeaders.removeAll()
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = line[..<colon].lowercased()
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        responseHeaders.append((name, value))
+    }
+
+    fileprivate func fillUpload(_ buffer: UnsafeMutableRawBufferPointer) -> Int {
+        upload?.read(into: buffer) ?? 0
+    }
+
+    fileprivate static func from(_ context: UnsafeMutableRawPointer?) -> EasyTransfer? {
+        context.map { Unmanaged<EasyTransfer>.fromOpaque($0).takeUnretainedValue() }
+    }
+}
+
+// MARK: C callbacks (no captures: the transfer arrives as the user-data pointer)
+
+private let bodyCallback: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
+    data, size, count, context in
+    guard let transfer = EasyTransfer.from(context) else { return 0 }
+    transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
+    return size * count
+}
+
+private let headerCallback: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
+    data, size, count, context in
+    guard let transfer = EasyTransfer.from(context) else { return 0 }
+    transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))
+    return size * count
+}
+
+private let uploadCallback: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
+    buffer, size, count, context in
+    guard let transfer = EasyTransfer.from(context) else { return tp_curl_readfunc_abort() }
+    let filled = transfer.fillUpload(UnsafeMutableRawBufferPointer(start: buffer, count: size * count))
+    return filled < 0 ? tp_curl_readfunc_abort() : filled
+}
+
+extension Duration {
+    var milliseconds: Int {
+        let (seconds, attoseconds) = components
+        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+    }
+}
