@@ -45,4 +45,24 @@ public struct Song: Codable, Hashable, Sendable, Identifiable {
         self.duration = duration
         self.bitrate = bitrate
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case title, album, artist, genre, year, file, image, id, genreid, duration, bitrate
+    }
+
+    /// Writes `year` and `image` as null when absent, as `GET /songs` does, rather than leaving them out.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(title, forKey: .title)
+        try container.encode(album, forKey: .album)
+        try container.encode(artist, forKey: .artist)
+        try container.encode(genre, forKey: .genre)
+        try container.encode(year, forKey: .year)
+        try container.encode(file, forKey: .file)
+        try container.encode(image, forKey: .image)
+        try container.encode(id, forKey: .id)
+        try container.encodeIfPresent(genreid, forKey: .genreid)
+        try container.encodeIfPresent(duration, forKey: .duration)
+        try container.encodeIfPresent(bitrate, forKey: .bitrate)
+    }
 }

@@ -1,0 +1,156 @@
+public import Foundation
+public import LibraryModel
+
+/// A song as the catalog stores it: the bundle's metadata merged with what the MP3 probe found, and
+/// the entity tags of the objects it was made from (so a rescan can tell what changed).
+public struct SongRecord: Hashable, Sendable {
+    public var id: BundleID
+    public var title: String
+    public var album: String
+    public var artist: String
+    public var genreID: Int
+    /// Filled in by reads (joined from genres); ignored on write.
+    public var genreName: String
+    public var year: Int?
+    public var audioKey: ObjectKey
+    public var coverKey: ObjectKey?
+    public var duration: Double
+    public var size: Int
+    public var bitrate: Int
+    public var sampleRate: Int
+    public var channels: Int
+    public var metadataETag: String
+    public var audioETag: String
+    public var coverETag: String?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        id: BundleID, title: String, album: String, artist: String, genreID: Int, genreName: String = "",
+        year: Int?, audioKey: ObjectKey, coverKey: ObjectKey?, duration: Double, size: Int, bitrate: Int,
+        sampleRate: Int, channels: Int, metadataETag: String, audioETag: String, coverETag: String?,
+        createdAt: Date = Date(), updatedAt: Date = Date()
+    ) {
+        self.id = id
+        self.title = title
+        self.album = album
+        self.artist = artist
+        self.genreID = genreID
+        self.genreName = genreName
+        self.year = year
+        self.audioKey = audioKey
+        self.coverKey = coverKey
+        self.duration = duration
+        self.size = size
+        self.bitrate = bitrate
+        self.sampleRate = sampleRate
+        self.channels = channels
+        self.metadataETag = metadataETag
+        self.audioETag = audioETag
+        self.coverETag = coverETag
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    /// The keys sorting and searching use; derived, never stored by callers.
+    var sortTitle: String { SearchKey.fold(title) }
+    var artistKey: String { SearchKey.fold(artist) }
+    var albumKey: String { SearchKey.fold(album) }
+    var searchText: String { SearchKey.fold("\(title)\n\(artist)\n\(album)") }
+}
+
+/// A song listing's filters, already resolved (genre by id, text folded).
+public struct SongFilter: Hashable, Sendable {
+    public var genreID: Int?
+    public var artistKey: String?
+    public var albumKey: String?
+    /// Folded words that must all appear in title, artist or album.
+    public var searchWords: [String]
+
+    public init(genreID: Int? = nil, artist: String? = nil, album: String? = nil, search: String? = nil) {
+        self.genreID = genreID
+        self.artistKey = artist.map(SearchKey.fold)
+        self.albumKey = album.map(SearchKey.fold)
+        self.searchWords = search.map { SearchKey.fold($0).split(whereSeparator: \.isWhitespace).map(String.init) } ?? []
+    }
+}
+
+/// Where a listing resumes: the last song of the previous page, in title order.
+public struct SongCursor: Hashable, Sendable {
+    public var sortTitle: String
+    public var id: String
+}
+
+/// A recorded reason a bundle (or a stray object) is not, or not fully, in the catalog.
+public struct ProblemRecord: Hashable, Sendable {
+    public var subject: String
+    public var state: BundleState
+    public var reason: String
+    public var since: Date
+
+    public init(subject: String, state: BundleState, reason: String, since: Date = Date()) {
+        self.subject = subject
+        self.state = state
+        self.reason = reason
+        self.since = since
+    }
+}
+
+/// The relational catalog: genres, songs and ingest problems. SQLite by default, PostgreSQL scaled out;
+/// one test suite runs against every implementation.
+public protocol CatalogStore: Sendable {
+    /// For people: "SQLite /path/catalog.sqlite".
+    var description: String { get }
+
+    /// Creates or upgrades the schema and seeds the genres. Safe to call on every start.
+    func migrate() async throws(CatalogError)
+
+    /// Genres by id, with how many songs each holds.
+    func genres() async throws(CatalogError) -> [Genre]
+
+    /// The genre a reference names. A name matches case-insensitively; an unknown name is created when
+    /// `create` is set. An unknown id is nil.
+    func genre(for reference: GenreReference, create: Bool) async throws(CatalogError) -> Genre?
+
+    func song(_ id: BundleID) async throws(CatalogError) -> SongRecord?
+
+    /// One page of songs in title order, after `cursor` (exclusive), skipping `offset` first.
+    func songs(matching filter: SongFilter, after cursor: SongCursor?, offset: Int, limit: Int) async throws(CatalogError) -> [SongRecord]
+
+    /// Ids of every song, a page at a time, for the start-up reconciliation.
+    func songIDs(after: BundleID?, limit: Int) async throws(CatalogError) -> [BundleID]
+
+    func songCount() async throws(CatalogError) -> Int
+
+    /// Inserts or replaces a song by id and clears any problem recorded for it, in one transaction.
+    func upsert(_ song: SongRecord) async throws(CatalogError)
+
+    func removeSong(_ id: BundleID) async throws(CatalogError)
+
+    /// Records a problem, keeping its `since` when the same state was already recorded.
+    func record(_ problem: ProblemRecord) async throws(CatalogError)
+
+    func clearProblem(_ subject: String) async throws(CatalogError)
+
+    func problem(_ subject: String) async throws(CatalogError) -> ProblemRecord?
+
+    func problems() async throws(CatalogError) -> [ProblemRecord]
+}
+
+/// Why the catalog failed, carrying the database's own code and message.
+public enum CatalogError: Error, Sendable, CustomStringConvertible {
+    /// The database reported an error (SQLite result code or PostgreSQL SQLSTATE).
+    case database(operation: String, code: String, message: String)
+    /// The database could not be opened or reached.
+    case unavailable(location: String, reason: String)
+    /// A stored row does not decode (a bundle id that fails validation, say).
+    case corruptRow(table: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case .database(let operation, let code, let message): "catalog \(operation) failed: \(message) (\(code))"
+        case .unavailable(let location, let reason): "catalog \(location) is unavailable: \(reason)"
+        case .corruptRow(let table, let detail): "catalog table \(table) holds a bad row: \(detail)"
+        }
+    }
+}

@@ -1,0 +1,82 @@
+public import HTTPTypes
+public import Hummingbird
+import LibraryModel
+import Logging
+import NIOCore
+
+/// An error the API answers with: a status and `{"error":"…"}`, the one error shape every route uses.
+public struct APIError: HTTPResponseError, Sendable, CustomStringConvertible {
+    public var status: HTTPResponse.Status
+    public var message: String
+    public var headers: HTTPFields
+
+    public init(_ status: HTTPResponse.Status, _ message: String, headers: HTTPFields = [:]) {
+        self.status = status
+        self.message = message
+        self.headers = headers
+    }
+
+    public var description: String { "\(status.code) \(message)" }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers = self.headers
+        headers[.contentType] = "application/json"
+        var bytes: [UInt8] = Array(#"{"error":"#.utf8)
+        JSONText.appendString(message, to: &bytes)
+        bytes.append(contentsOf: "}\n".utf8)
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    static func notFound(_ message: String) -> APIError { APIError(.notFound, message) }
+    static func badRequest(_ message: String) -> APIError { APIError(.badRequest, message) }
+}
+
+/// Renders every error that escapes a route, including the router's own "no such route", as `APIError`.
+struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            throw error
+        } catch let error as HTTPError {
+            let message = error.body ?? Self.defaultMessage(for: error.status, request: request)
+            throw APIError(error.status, message, headers: error.headers)
+        } catch let error as any HTTPResponseError {
+            throw APIError(error.status, Self.defaultMessage(for: error.status, request: request))
+        } catch {
+            context.logger.error("\(request.method) \(request.uri.path) failed: \(error)")
+            throw APIError(.internalServerError, "internal error: \(error)")
+        }
+    }
+
+    static func defaultMessage(for status: HTTPResponse.Status, request: Request) -> String {
+        switch status {
+        case .notFound: "no route for \(request.method) \(request.uri.path)"
+        default: status.reasonPhrase
+        }
+    }
+}
+
+/// Lets writes through only with `Authorization: Bearer <token>`.
+struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
+    let token: String
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization] else {
+            throw APIError(.unauthorized, "this request changes the library and needs a bearer token (termplayer --token or TERMPLAYER_TOKEN)", headers: [.wwwAuthenticate: "Bearer"])
+        }
+        let prefix = "Bearer "
+        guard header.count > prefix.count, header.prefix(prefix.count).lowercased() == prefix.lowercased(),
+            Self.constantTimeEqual(Array(header.dropFirst(prefix.count).utf8), Array(token.utf8))
+        else {
+            throw APIError(.unauthorized, "the bearer token is not this service's token", headers: [.wwwAuthenticate: #"Bearer error="invalid_token""#])
+        }
+        return try await next(request, context)
+    }
+
+    /// Compares without an early exit, so response timing does not reveal how much of a guess was right.
+    static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        return zip(lhs, rhs).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}

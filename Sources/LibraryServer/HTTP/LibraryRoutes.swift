@@ -1,0 +1,277 @@
+import Foundation
+import HTTPTypes
+public import Hummingbird
+import LibraryModel
+import NIOCore
+
+/// The REST API: reads are open, writes need the bearer token.
+public struct LibraryRoutes: Sendable {
+    let library: LibraryService
+    let links: MediaLinks
+    let token: String
+    /// Used in URLs when a request has no `Host` header (HTTP/1.0 clients).
+    let fallbackHost: String
+    /// Songs read from the catalog per round trip while streaming a listing: bounds memory per request.
+    let listingPageSize: Int
+
+    public init(library: LibraryService, links: MediaLinks, token: String, fallbackHost: String, listingPageSize: Int = 1000) {
+        self.library = library
+        self.links = links
+        self.token = token
+        self.fallbackHost = fallbackHost
+        self.listingPageSize = max(1, listingPageSize)
+    }
+
+    /// A router with every route, error rendering and HEAD for every GET.
+    public func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
+        router.add(middleware: JSONErrorMiddleware())
+        router.get(RouterPath(APIPath.health)) { _, _ in Self.json(#"{"status":"ok"}"#) }
+        router.get(RouterPath(APIPath.openAPI)) { _, _ in Self.json(OpenAPIDocument.json) }
+        router.get(RouterPath(APIPath.songs), use: listSongs)
+        router.get("/songs/:id", use: showSong)
+        router.get(RouterPath(APIPath.genres), use: listGenres)
+        router.get(RouterPath(APIPath.status), use: status)
+        router.get("/media/:key", use: media)
+        router.get("/bundles/:id", use: showBundle)
+
+        let writes = router.group().add(middleware: BearerTokenMiddleware(token: token))
+        writes.put("/bundles/:id/:file", use: upload)
+        writes.delete("/bundles/:id", use: deleteBundle)
+        return router
+    }
+
+    // MARK: Songs and genres
+
+    @Sendable func listSongs(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let query = try SongQueryParser.parse(FormQuery.parse(request.uri.query))
+        let base = baseURL(of: request)
+        guard let filter = try await library.filter(for: query) else {
+            return Self.json("[]")  // an unknown genre matches nothing
+        }
+        let limit = query.limit ?? Int.max
+        let pageSize = listingPageSize
+        // The first page is read before answering, so a database error still gets a proper error status.
+        let firstPage = try await library.catalog.songs(
+            matching: filter, after: nil, offset: query.offset ?? 0, limit: min(limit, pageSize))
+        let links = self.links
+        let catalog = library.catalog
+        let body = ResponseBody { writer in
+            var page = firstPage
+            var remaining = limit
+            var output: [UInt8] = [UInt8(ascii: "[")]
+            var first = true
+            while true {
+                output.reserveCapacity(page.count * 320)
+                for song in page {
+                    if !first { output.append(UInt8(ascii: ",")) }
+                    first = false
+                    SongJSON.append(song, base: base, links: links, to: &output)
+                }
+                remaining -= page.count
+                guard page.count == pageSize, remaining > 0, let last = page.last else { break }
+                try await writer.write(ByteBuffer(bytes: output))
+                output.removeAll(keepingCapacity: true)
+                page = try await catalog.songs(
+                    matching: filter, after: SongCursor(sortTitle: last.sortTitle, id: last.id.rawValue),
+                    offset: 0, limit: min(remaining, pageSize))
+            }
+            output.append(contentsOf: "]\n".utf8)
+            try await writer.write(ByteBuffer(bytes: output))
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: body)
+    }
+
+    @Sendable func showSong(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let id = try bundleID(context.parameters.get("id"))
+        guard let record = try await library.catalog.song(id) else {
+            throw APIError.notFound("no song with id \(id)")
+        }
+        return try Self.json(encoding: SongJSON.song(record, base: baseURL(of: request), links: links))
+    }
+
+    @Sendable func listGenres(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        // Written by hand to keep the original field order: {"genreid":1,"genre":"Rock"}.
+        var output: [UInt8] = [UInt8(ascii: "[")]
+        for (index, genre) in try await library.catalog.genres().enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            output.append(contentsOf: #"{"genreid":"#.utf8)
+            output.append(contentsOf: String(genre.genreid).utf8)
+            output.append(contentsOf: #","genre":"#.utf8)
+            JSONText.appendString(genre.genre, to: &output)
+            output.append(contentsOf: #","songs":"#.utf8)
+            output.append(contentsOf: String(genre.songs ?? 0).utf8)
+            output.append(UInt8(ascii: "}"))
+        }
+        output.append(contentsOf: "]\n".utf8)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: output)))
+    }
+
+    @Sendable func status(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        try Self.json(encoding: try await library.status())
+    }
+
+    // MARK: Media
+
+    @Sendable func media(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let key: ObjectKey
+        do {
+            key = try ObjectKey(validating: context.parameters.get("key") ?? "")
+        } catch {
+            throw APIError.badRequest("not an object key: \(error)")
+        }
+        guard let info = try await library.bucket.info(key) else {
+            throw APIError.notFound("no object \(key) in the bucket")
+        }
+        let etag = "\"\(info.etag)\""
+        var headers: HTTPFields = [
+            .contentType: key.part.contentType,
+            .eTag: etag,
+            .acceptRanges: "bytes",
+            .lastModified: HTTPDate.format(info.lastModified),
+            .cacheControl: "no-cache",
+        ]
+        if let candidates = request.headers[.ifNoneMatch],
+            candidates.split(separator: ",").contains(where: { $0.trimmingSpaces() == etag || $0.trimmingSpaces() == "*" })
+        {
+            return Response(status: .notModified, headers: headers)
+        }
+        var range = ByteRangeRequest.parse(request.headers[.range], size: info.size)
+        if let condition = request.headers[.ifRange], condition != etag {
+            range = .whole  // the client's partial copy is of another version: send the whole new one
+        }
+        let bucket = library.bucket
+        switch range {
+        case .unsatisfiable:
+            throw APIError(
+                .rangeNotSatisfiable, "the range \(request.headers[.range] ?? "") is outside \(key) (\(info.size) bytes)",
+                headers: [.contentRange: "bytes */\(info.size)", .acceptRanges: "bytes"])
+        case .whole:
+            headers[.contentLength] = String(info.size)
+            let body = ResponseBody(contentLength: info.size) { writer in
+                try await bucket.read(key, range: nil) { try await writer.write($0) }
+                try await writer.finish(nil)
+            }
+            return Response(status: .ok, headers: headers, body: body)
+        case .partial(let bytes):
+            headers[.contentRange] = "bytes \(bytes.lowerBound)-\(bytes.upperBound)/\(info.size)"
+            headers[.contentLength] = String(bytes.count)
+            let body = ResponseBody(contentLength: bytes.count) { writer in
+                try await bucket.read(key, range: bytes) { try await writer.write($0) }
+                try await writer.finish(nil)
+            }
+            return Response(status: .partialContent, headers: headers, body: body)
+        }
+    }
+
+    // MARK: Bundles
+
+    @Sendable func showBundle(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let id = try bundleID(context.parameters.get("id"))
+        let report = try await library.report(for: id, base: baseURL(of: request), links: links)
+        guard report.state != .absent else { throw APIError.notFound("no bundle \(id) in the bucket") }
+        return try Self.json(encoding: report)
+    }
+
+    @Sendable func upload(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let id = try bundleID(context.parameters.get("id"))
+        let file = context.parameters.get("file") ?? ""
+        let key: ObjectKey
+        do {
+            key = try ObjectKey(validating: file)
+        } catch {
+            throw APIError.badRequest("\(file) is not a bundle file name: \(error)")
+        }
+        guard key.bundle == id else {
+            throw APIError.badRequest("the file must be named \(id).json, \(id).mp3, \(id).jpg or \(id).png, not \(file)")
+        }
+        let existed = try await library.bucket.info(key) != nil
+        let staged = try await library.stager.stage(request.body, limit: UploadStager.limit(for: key.part), key: key)
+        let stored = try await library.store(key, stagedFile: staged)
+        _ = await library.queue.ingest(id)
+        let report = try await library.report(for: id, base: baseURL(of: request), links: links)
+        var response = try Self.json(encoding: UploadReceipt(key: key.name, bytes: stored.size, bundle: report))
+        response.status = existed ? .ok : .created
+        return response
+    }
+
+    @Sendable func deleteBundle(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let id = try bundleID(context.parameters.get("id"))
+        let objects = try await library.bucket.objects(of: id)
+        guard !objects.isEmpty else { throw APIError.notFound("no bundle \(id) in the bucket") }
+        for object in objects.values { try await library.bucket.delete(object.key) }
+        _ = await library.queue.ingest(id)
+        return try Self.json(encoding: try await library.report(for: id, base: baseURL(of: request), links: links))
+    }
+
+    // MARK: Helpers
+
+    private func bundleID(_ raw: String?) throws(APIError) -> BundleID {
+        do {
+            return try BundleID(validating: raw ?? "")
+        } catch {
+            throw APIError.badRequest("not a bundle id: \(error)")
+        }
+    }
+
+    private func baseURL(of request: Request) -> String {
+        links.baseURL(host: request.head.authority, fallbackHost: fallbackHost)
+    }
+
+    static func json(_ text: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func json(encoding value: some Encodable) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]  // declaration order: the original field order
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+}
+
+/// A query string as browsers and curl send it: `&`-separated, `+` for space, percent-escapes.
+enum FormQuery {
+    static func parse(_ query: String?) -> [String: String] {
+        var parameters: [String: String] = [:]
+        for pair in (query ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = decode(parts[0])
+            // The first occurrence wins, so `?genre=Rock&genre=Pop` means Rock, predictably.
+            if parameters[name] == nil { parameters[name] = parts.count > 1 ? decode(parts[1]) : "" }
+        }
+        return parameters
+    }
+
+    private static func decode(_ text: Substring) -> String {
+        let spaced = text.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
+    }
+}
+
+/// Reads `GET /songs` query parameters, refusing bad numbers with a clear 400.
+enum SongQueryParser {
+    static func parse(_ parameters: [String: String]) throws(APIError) -> SongQuery {
+        func text(_ name: String) -> String? {
+            guard let value = parameters[name], !value.isEmpty else { return nil }
+            return value
+        }
+        func number(_ name: String) throws(APIError) -> Int? {
+            guard let raw = text(name) else { return nil }
+            guard let value = Int(raw), value >= 0 else {
+                throw APIError.badRequest("\(name) must be a whole number ≥ 0, not \(raw.prefix(40).debugDescription)")
+            }
+            return value
+        }
+        return SongQuery(
+            genre: text(SongQuery.Parameter.genre),
+            artist: text(SongQuery.Parameter.artist),
+            album: text(SongQuery.Parameter.album),
+            search: text(SongQuery.Parameter.search),
+            limit: try number(SongQuery.Parameter.limit),
+            offset: try number(SongQuery.Parameter.offset)
+        )
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+public import LibraryModel
+public import Logging
+import MPEGAudio
+import NIOPosix
+
+/// Brings the catalog in line with what the bucket holds for one bundle.
+///
+/// `reconcile` looks at the bundle's objects as they are now, not at the event that triggered it, which is
+/// what makes ingest hold under every upload order, re-uploads, duplicate events and restarts: running
+/// it again for the same bucket state changes nothing.
+public struct Ingestor: Sendable {
+    let bucket: any BucketStore
+    let catalog: any CatalogStore
+    let logger: Logger
+
+    public init(bucket: any BucketStore, catalog: any CatalogStore, logger: Logger) {
+        self.bucket = bucket
+        self.catalog = catalog
+        self.logger = logger
+    }
+
+    /// The outcome of one reconciliation.
+    public struct Outcome: Hashable, Sendable {
+        public var state: BundleState
+        public var reason: String?
+        /// True when the catalog was written (not merely confirmed up to date).
+        public var changed: Bool
+    }
+
+    public func reconcile(_ id: BundleID) async -> Outcome {
+        do {
+            return try await reconcileOrThrow(id)
+        } catch {
+            // Storage trouble is recorded like a bad bundle so it shows in status, and logged for the operator.
+            logger.error("ingest of \(id) failed: \(error)")
+            let reason = "could not ingest: \(error)"
+            try? await catalog.record(ProblemRecord(subject: id.rawValue, state: .rejected, reason: reason))
+            return Outcome(state: .rejected, reason: reason, changed: false)
+        }
+    }
+
+    private func reconcileOrThrow(_ id: BundleID) async throws -> Outcome {
+        let objects = try await bucket.objects(of: id)
+        let existing = try await catalog.song(id)
+        let jsonKey = ObjectKey(bundle: id, part: .metadata)
+        let audioKey = ObjectKey(bundle: id, part: .audio)
+
+        guard let metadataObject = objects[.metadata] else {
+            if existing != nil { try await catalog.removeSong(id) }
+            if objects.isEmpty {
+                try await catalog.clearProblem(id.rawValue)
+                return Outcome(state: .absent, reason: nil, changed: existing != nil)
+            }
+            return try await pending(id, "waiting for \(jsonKey) (the bundle has \(Self.list(objects)))", removed: existing != nil)
+        }
+
+        let cover = objects[.cover] ?? objects[.pngCover]
+        if let existing, let audio = objects[.audio],
+            existing.metadataETag == metadataObject.etag, existing.audioETag == audio.etag,
+            existing.coverETag == cover?.etag, existing.coverKey == cover?.key,
+            try await catalog.problem(id.rawValue) == nil
+        {
+            return Outcome(state: .ingested, reason: nil, changed: false)
+        }
+
+        let metadata: BundleMetadata
+        do {
+            metadata = try BundleMetadata.parse(Data(try await bucket.contents(of: jsonKey, limit: BundleMetadata.maximumDocumentBytes)))
+        } catch let error as MetadataError {
+            return try await reject(id, "\(jsonKey): \(error)")
+        } catch BucketError.tooLarge(_, let size, _) {
+            return try await reject(id, "\(jsonKey): \(MetadataError.tooLarge(bytes: size))")
+        }
+
+        guard let audio = objects[.audio] else {
+            return try await pending(id, "waiting for \(audioKey)", removed: existing != nil)
+        }
+
+        // Probed again even when unchanged: a JSON that relies on ID3 tags needs them (a scan takes ~1 ms).
+        let probed = try await bucket.withLocalFile(audioKey) { path in
+            Result { () throws(MPEGAudioError) in try MP3Probe.probe(fileAt: path) }
+        }
+        let probe: MP3Info
+        switch probed {
+        case .success(let info):
+            probe = info
+        case .failure(let error):
+            if existing != nil { try await catalog.removeSong(id) }
+            return try await reject(id, "\(audioKey): \(error)")
+        }
+
+        let tags = probe.tags
+        guard let title = metadata.title ?? tags.title else {
+            return try await reject(id, "no title: \(jsonKey) has none and \(audioKey) has no ID3 title")
+        }
+        let reference = metadata.genre ?? tags.genre.map(GenreReference.name) ?? .id(Genre.fallbackID)
+        guard let genre = try await catalog.genre(for: reference, create: true) else {
+            return try await reject(id, "\(jsonKey): \(reference) does not exist; \(Self.seededGenreList)")
+        }
+
+        let now = Date()
+        let record = SongRecord(
+            id: id,
+            title: title,
+            album: metadata.album ?? tags.album ?? "",
+            artist: metadata.artist ?? tags.artist ?? "",
+            genreID: genre.genreid,
+            genreName: genre.genre,
+            year: metadata.year ?? tags.year,
+            audioKey: audioKey,
+            coverKey: cover?.key,
+            duration: probe.duration,
+            size: audio.size,
+            bitrate: probe.bitrate,
+            sampleRate: probe.sampleRate,
+            channels: probe.channels,
+            metadataETag: metadataObject.etag,
+            audioETag: audio.etag,
+            coverETag: cover?.etag,
+            createdAt: existing?.createdAt ?? now,
+            updatedAt: now
+        )
+        try await catalog.upsert(record)
+        logger.info("ingested \(id): \(title) — \(record.artist.isEmpty ? "unknown artist" : record.artist)")
+        return Outcome(state: .ingested, reason: nil, changed: true)
+    }
+
+    /// Records an object in the bucket that is not part of any bundle, so status can say why it is ignored.
+    public func noteForeignObject(named name: String, reason: KeyError) async {
+        let problem = ProblemRecord(subject: name, state: .rejected, reason: "ignored, not a bundle object: \(reason)")
+        do {
+            try await catalog.record(problem)
+        } catch {
+            logger.error("could not record stray object \(name): \(error)")
+        }
+    }
+
+    /// Forgets a stray object's problem once the object is gone.
+    public func forgetForeignObject(named name: String) async {
+        try? await catalog.clearProblem(name)
+    }
+
+    // MARK: Outcomes
+
+    private func pending(_ id: BundleID, _ reason: String, removed: Bool) async throws -> Outcome {
+        try await catalog.record(ProblemRecord(subject: id.rawValue, state: .pending, reason: reason))
+        logger.debug("\(id) pending: \(reason)")
+        return Outcome(state: .pending, reason: reason, changed: removed)
+    }
+
+    private func reject(_ id: BundleID, _ reason: String) async throws -> Outcome {
+        try await catalog.record(ProblemRecord(subject: id.rawValue, state: .rejected, reason: reason))
+        logger.notice("\(id) rejected: \(reason)")
+        return Outcome(state: .rejected, reason: reason, changed: false)
+    }
+
+    private static func list(_ objects: [BundlePart: ObjectInfo]) -> String {
+        objects.values.map(\.key.name).sorted().joined(separator: ", ")
+    }
+
+    static let seededGenreList =
+        "known ids are " + Genre.seeded.map { "\($0.genreid) \($0.genre)" }.joined(separator: ", ")
+        + " and any genre created by name since"
+}

@@ -1,0 +1,171 @@
+public import Hummingbird
+import LibraryModel
+public import Logging
+import NIOCore
+#if canImport(Glibc)
+import Glibc
+#endif
+public import SystemPackage
+
+/// How `termplayer serve` (or the TUI's embedded service) is set up.
+public struct ServeOptions: Sendable {
+    public var library: LocalLibrary
+    public var host: String
+    /// 0 picks a free port; `onRunning` reports which.
+    public var port: Int
+    public var publicBaseURL: String?
+    /// The bearer token writes need; nil uses (or creates) the library's token file.
+    public var token: String?
+    public var watchMode: LocalBucket.WatchMode
+    public var ingestWorkers: Int
+    /// Songs per catalog read while streaming `/songs`; tests make it small to cross page boundaries.
+    public var listingPageSize = 1000
+
+    public init(
+        library: LocalLibrary,
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        publicBaseURL: String? = nil,
+        token: String? = nil,
+        watchMode: LocalBucket.WatchMode = .automatic,
+        ingestWorkers: Int = 4
+    ) {
+        self.library = library
+        self.host = host
+        self.port = port
+        self.publicBaseURL = publicBaseURL
+        self.token = token
+        self.watchMode = watchMode
+        self.ingestWorkers = ingestWorkers
+    }
+}
+
+/// A service ready to run: the HTTP application (which also runs the library's ingest as a service).
+public struct PreparedServer: Sendable {
+    public let application: Application<RouterResponder<BasicRequestContext>>
+    public let library: LibraryService
+    public let token: String
+    /// Set when the token was generated now, so the caller can tell the user where it is.
+    public let createdTokenFile: FilePath?
+    let address: String
+
+    /// Serves until SIGINT or SIGTERM, then shuts down gracefully (in-flight requests and ingests finish).
+    public func run() async throws {
+        do {
+            try await application.runService()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw ServerSetupError.addressInUse(address)
+        }
+    }
+}
+
+/// Why the service could not start.
+public enum ServerSetupError: Error, CustomStringConvertible {
+    case library(FilePath, SystemCallError)
+    case bucket(BucketError)
+    case catalog(CatalogError)
+    case demo(FilePath, String)
+    case addressInUse(String)
+
+    public var description: String {
+        switch self {
+        case .library(let path, let error): "cannot use the library folder \(path): \(error)"
+        case .bucket(let error): "cannot open the bucket: \(error)"
+        case .catalog(let error): "cannot open the catalog: \(error)"
+        case .demo(let path, let reason): "cannot load the demo library from \(path): \(reason)"
+        case .addressInUse(let address):
+            "\(address) is already in use — is another `termplayer serve` running? Pick another port with --port."
+        }
+    }
+}
+
+public enum LibraryServer {
+    /// Opens the stores, migrates the catalog, resolves the token and builds the application.
+    public static func prepare(
+        _ options: ServeOptions,
+        logger: Logger,
+        onRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+    ) async throws(ServerSetupError) -> PreparedServer {
+        let library = options.library
+        let token: String
+        var createdTokenFile: FilePath?
+        do {
+            try LocalFiles.makeDirectory(library.root)
+            if let given = options.token {
+                token = given
+            } else {
+                let (stored, created) = try library.token()
+                token = stored
+                if created { createdTokenFile = library.tokenFile }
+            }
+        } catch {
+            throw .library(library.root, error)
+        }
+
+        let bucket: LocalBucket
+        let catalog: SQLiteCatalog
+        do {
+            bucket = try LocalBucket(root: library.bucket, staging: library.staging, watchMode: options.watchMode)
+        } catch {
+            throw .bucket(error)
+        }
+        do {
+            catalog = try SQLiteCatalog(path: library.catalog)
+            try await catalog.migrate()
+        } catch {
+            throw .catalog(error)
+        }
+
+        let service = LibraryService(
+            bucket: bucket, catalog: catalog, stagingDirectory: library.staging, logger: logger,
+            workers: options.ingestWorkers)
+        let routes = LibraryRoutes(
+            library: service, links: MediaLinks(publicBaseURL: options.publicBaseURL), token: token,
+            fallbackHost: "\(options.host):\(options.port)", listingPageSize: options.listingPageSize)
+        let application = Application(
+            router: routes.makeRouter(),
+            configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: "termplayer"),
+            services: [service],
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? options.port) },
+            logger: logger
+        )
+        return PreparedServer(
+            application: application, library: service, token: token, createdTokenFile: createdTokenFile,
+            address: "\(options.host):\(options.port)")
+    }
+}
+
+extension LibraryService {
+    /// Copies the demo bundles into an empty library and ingests them, before the server answers.
+    /// Returns how many songs were added (0 when the library already had songs).
+    public func loadDemo(from folder: FilePath) async throws(ServerSetupError) -> Int {
+        do {
+            guard try await catalog.songCount() == 0 else { return 0 }
+        } catch {
+            throw .catalog(error)
+        }
+        let names: [String]
+        do {
+            let reader = try DirectoryReader(folder)
+            defer { reader.close() }
+            names = Array(sequence(state: reader) { $0.next() })
+        } catch {
+            throw .demo(folder, "\(error)")
+        }
+        let keys = names.compactMap { try? ObjectKey(validating: $0) }.sorted { ($0.bundle, $0.part.uploadOrder) < ($1.bundle, $1.part.uploadOrder) }
+        guard keys.contains(where: { $0.part == .audio }) else { throw .demo(folder, "it holds no bundles") }
+        var added = 0
+        for key in keys {
+            let staged = stager.directory.appending("demo-\(key.name)")
+            do {
+                let bytes = try LocalFiles.readWholeFile(folder.appending(key.name), limit: 64 << 20)
+                try LocalFiles.writeAtomically(bytes, to: staged)
+                _ = try await bucket.store(key, fromStagedFile: staged)
+            } catch {
+                throw .demo(folder, "\(key): \(error)")
+            }
+            if key.part == .audio, await ingestor.reconcile(key.bundle).state == .ingested { added += 1 }
+        }
+        return added
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import LibraryModel
+public import Logging
+public import ServiceLifecycle
+public import SystemPackage
+
+/// The library behind the API: a bucket, a catalog, and the ingest that keeps the second true to the first.
+///
+/// As a `Service` it runs the ingest workers, reconciles the whole bucket once at start (catching up on
+/// anything that changed while the service was down), and follows the bucket's external changes.
+public final class LibraryService: Service {
+    public let bucket: any BucketStore
+    public let catalog: any CatalogStore
+    public let queue: IngestQueue
+    let ingestor: Ingestor
+    let stager: UploadStager
+    let logger: Logger
+    let workers: Int
+
+    public init(bucket: any BucketStore, catalog: any CatalogStore, stagingDirectory: FilePath, logger: Logger, workers: Int = 4) {
+        self.bucket = bucket
+        self.catalog = catalog
+        self.logger = logger
+        self.workers = workers
+        self.ingestor = Ingestor(bucket: bucket, catalog: catalog, logger: logger)
+        self.queue = IngestQueue(ingestor: ingestor)
+        self.stager = UploadStager(directory: stagingDirectory)
+    }
+
+    /// Runs until graceful shutdown: ingest workers, the start-up reconciliation, and the change feed.
+    public func run() async throws {
+        let changes = bucket.externalChanges()
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.queue.run(workers: self.workers) }
+            group.addTask {
+                await self.reconcileEverything()
+                guard let changes else { return }
+                await cancelWhenGracefulShutdown {
+                    for await change in changes { await self.handle(change) }
+                }
+            }
+            try? await gracefulShutdown()
+            queue.close()
+            group.cancelAll()
+        }
+    }
+
+    /// Queues every bundle the bucket holds and every song the catalog lists, so both agree again.
+    /// Bundles that are already up to date cost a few `stat`s each.
+    public func reconcileEverything() async {
+        var seen = Set<BundleID>()
+        do {
+            try await bucket.list { page in
+                for object in page.objects where seen.insert(object.key.bundle).inserted {
+                    self.queue.submit(object.key.bundle)
+                }
+                for foreign in page.foreignNames {
+                    await self.ingestor.noteForeignObject(named: foreign.name, reason: foreign.reason)
+                }
+            }
+            var after: BundleID?
+            while true {
+                let ids = try await catalog.songIDs(after: after, limit: 1000)
+                for id in ids where !seen.contains(id) { queue.submit(id) }
+                guard let last = ids.last else { break }
+                after = last
+            }
+        } catch {
+            logger.error("could not reconcile the library with \(bucket.description): \(error)")
+        }
+    }
+
+    private func handle(_ change: BucketChange) async {
+        switch change {
+        case .object(let key):
+            queue.submit(key.bundle)
+        case .foreign(let name, let present):
+            if present, case .failure(let reason) = Result(catching: { () throws(KeyError) in try ObjectKey(validating: name) }) {
+                await ingestor.noteForeignObject(named: name, reason: reason)
+            } else {
+                await ingestor.forgetForeignObject(named: name)
+            }
+        case .rescanNeeded:
+            logger.notice("bucket changes were lost; looking at everything again")
+            await reconcileEverything()
+        }
+    }
+
+    // MARK: Operations the routes use
+
+    /// Stores a staged upload as `key`.
+    func store(_ key: ObjectKey, stagedFile: FilePath) async throws(BucketError) -> ObjectInfo {
+        try await bucket.store(key, fromStagedFile: stagedFile)
+    }
+
+    /// Resolves a query's genre (name or id) and folds its text; nil when the genre does not exist.
+    func filter(for query: SongQuery) async throws(CatalogError) -> SongFilter? {
+        var genreID: Int?
+        if let genre = query.genre {
+            let reference: GenreReference = Int(genre).map(GenreReference.id) ?? .name(genre)
+            guard let found = try await catalog.genre(for: reference, create: false) else { return nil }
+            genreID = found.genreid
+        }
+        return SongFilter(genreID: genreID, artist: query.artist, album: query.album, search: query.search)
+    }
+
+    func status() async throws(CatalogError) -> LibraryStatus {
+        LibraryStatus(
+            songs: try await catalog.songCount(),
+            genres: try await catalog.genres().count,
+            storage: bucket.description,
+            catalog: catalog.description,
+            problems: try await catalog.problems().map(\.bundleProblem)
+        )
+    }
+
+    func report(for id: BundleID, base: String, links: MediaLinks) async throws -> BundleReport {
+        let objects = try await bucket.objects(of: id)
+        let song = try await catalog.song(id)
+        let problem = try await catalog.problem(id.rawValue)
+        let state: BundleState =
+            if let problem { problem.state } else if song != nil { .ingested } else if objects.isEmpty { .absent } else { .pending }
+        return BundleReport(
+            id: id.rawValue,
+            state: state,
+            reason: problem?.reason,
+            objects: objects.values.map(\.key.name).sorted(),
+            song: song.map { SongJSON.song($0, base: base, links: links) }
+        )
+    }
+}
+
+extension ProblemRecord {
+    var bundleProblem: BundleProblem {
+        BundleProblem(bundle: subject, state: state, reason: reason, since: since.formatted(.iso8601))
+    }
+}
