@@ -1,0 +1,167 @@
+public import CurlTransfer
+import Foundation
+public import LibraryModel
+
+/// A typed client of the library service's REST API, over libcurl.
+public struct LibraryClient: Sendable {
+    /// Base URL without a trailing slash, e.g. "http://127.0.0.1:8080".
+    public let server: String
+    /// The bearer token writes need.
+    public var token: String?
+    private let session: CurlSession
+
+    /// One session (one thread, one connection cache) for every client in the process.
+    public static let sharedSession = CurlSession(name: "termplayer-api")
+
+    public init(server: String, token: String? = nil, session: CurlSession = LibraryClient.sharedSession) {
+        self.server = server.hasSuffix("/") ? String(server.dropLast()) : server
+        self.token = token
+        self.session = session
+    }
+
+    // MARK: Reads
+
+    public func songs(_ query: SongQuery = SongQuery()) async throws(APIClientError) -> [Song] {
+        try await get(APIPath.songs + Self.queryString(query.parameters))
+    }
+
+    public func song(_ id: BundleID) async throws(APIClientError) -> Song {
+        try await get(APIPath.song(id))
+    }
+
+    public func genres() async throws(APIClientError) -> [Genre] {
+        try await get(APIPath.genres)
+    }
+
+    public func status() async throws(APIClientError) -> LibraryStatus {
+        try await get(APIPath.status)
+    }
+
+    public func bundle(_ id: BundleID) async throws(APIClientError) -> BundleReport {
+        try await get(APIPath.bundle(id))
+    }
+
+    /// True when the service answers its health check.
+    public func isHealthy() async -> Bool {
+        guard let response = try? await send(TransferRequest(url: server + APIPath.health, connectTimeout: .seconds(2))) else {
+            return false
+        }
+        return response.status == 200
+    }
+
+    // MARK: Writes
+
+    /// Uploads one object of a bundle from a file; the receipt says how ingest went.
+    public func upload(_ key: ObjectKey, fromFile path: String) async throws(APIClientError) -> UploadReceipt {
+        try await upload(key, body: .file(path: path))
+    }
+
+    public func upload(_ key: ObjectKey, bytes: [UInt8]) async throws(APIClientError) -> UploadReceipt {
+        try await upload(key, body: .bytes(bytes))
+    }
+
+    public func deleteBundle(_ id: BundleID) async throws(APIClientError) -> BundleReport {
+        let request = TransferRequest(.delete, url: server + APIPath.bundle(id), headers: writeHeaders())
+        return try decode(try await send(request), as: BundleReport.self)
+    }
+
+    private func upload(_ key: ObjectKey, body: TransferRequest.Body) async throws(APIClientError) -> UploadReceipt {
+        var headers = writeHeaders()
+        headers.append(("Content-Type", key.part.contentType))
+        let request = TransferRequest(.put, url: server + APIPath.bundleObject(key), headers: headers, body: body, stallTimeout: .seconds(60))
+        return try decode(try await send(request), as: UploadReceipt.self)
+    }
+
+    // MARK: Plumbing
+
+    private func writeHeaders() -> [(name: String, value: String)] {
+        var headers = Self.commonHeaders
+        if let token { headers.append(("Authorization", "Bearer \(token)")) }
+        return headers
+    }
+
+    private static let commonHeaders: [(name: String, value: String)] = [
+        ("User-Agent", "termplayer/\(TermPlayerVersion.current)"),
+        ("Accept", "application/json"),
+    ]
+
+    private func get<Value: Decodable>(_ path: String) async throws(APIClientError) -> Value {
+        let request = TransferRequest(url: server + path, headers: Self.commonHeaders)
+        return try decode(try await send(request), as: Value.self)
+    }
+
+    private func send(_ request: TransferRequest) async throws(APIClientError) -> TransferResponse {
+        do {
+            return try await session.perform(request)
+        } catch where error.isUnreachable {
+            throw .unreachable(server: server, reason: error.description)
+        } catch {
+            throw .transfer(error)
+        }
+    }
+
+    private func decode<Value: Decodable>(_ response: TransferResponse, as type: Value.Type) throws(APIClientError) -> Value {
+        let body = Data(response.body)
+        guard (200..<300).contains(response.status) else {
+            let message = (try? JSONDecoder().decode(ErrorBody.self, from: body))?.error
+                ?? String(decoding: response.body.prefix(200), as: UTF8.self)
+            throw .http(url: response.url, status: response.status, message: message)
+        }
+        do {
+            return try JSONDecoder().decode(Value.self, from: body)
+        } catch {
+            throw .undecodable(url: response.url, reason: "\(error)")
+        }
+    }
+
+    /// `?a=b&c=d` with values percent-encoded; empty when there are no parameters.
+    static func queryString(_ parameters: [(name: String, value: String)]) -> String {
+        guard !parameters.isEmpty else { return "" }
+        return "?" + parameters.map { "\($0.name)=\(percentEncode($0.value))" }.joined(separator: "&")
+    }
+
+    static func percentEncode(_ value: String) -> String {
+        var encoded = ""
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                encoded.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                encoded += String(format: "%%%02X", byte)
+            }
+        }
+        return encoded
+    }
+}
+
+/// Why an API call failed, in words that say what to do.
+public enum APIClientError: Error, Sendable, CustomStringConvertible {
+    /// Nothing answered at the server's address.
+    case unreachable(server: String, reason: String)
+    /// The transfer failed after connecting (reset, stalled, TLS, …).
+    case transfer(TransferError)
+    /// The service answered with an error status and `{"error":…}`.
+    case http(url: String, status: Int, message: String)
+    /// The answer was not the JSON this client expects (a different server on that port?).
+    case undecodable(url: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .unreachable(let server, let reason):
+            "no TermPlayer service answers at \(server) (\(reason)). Start one with `termplayer serve`, or point at one with --server URL or TERMPLAYER_SERVER."
+        case .transfer(let error):
+            error.description
+        case .http(let url, let status, let message):
+            "\(url) answered \(status): \(message)"
+        case .undecodable(let url, let reason):
+            "\(url) did not answer like a TermPlayer service: \(reason)"
+        }
+    }
+
+    /// The HTTP status, when the service answered with one.
+    public var status: Int? {
+        if case .http(_, let status, _) = self { return status }
+        return nil
+    }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import LibraryServer
+import Logging
+import SystemPackage
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the library service: bucket, ingest, catalog and REST API.",
+        discussion: """
+            With --library DIR the catalog is DIR/catalog.sqlite and the bucket DIR/bucket/ (default: \
+            $XDG_DATA_HOME/termplayer, else ~/.local/share/termplayer). Bundles copied into the bucket folder \
+            by hand are ingested within a couple of seconds.
+
+            Reads are open to anyone who can reach the port; writes need the bearer token. Without --token or \
+            TERMPLAYER_TOKEN, a token is created on first start in DIR/token (mode 0600), where `termplayer \
+            upload` on this machine finds it.
+            """
+    )
+
+    @Option(help: ArgumentHelp("The library folder.", valueName: "dir"))
+    var library: String?
+
+    @Option(help: ArgumentHelp("The address to listen on.", valueName: "host"))
+    var host = "127.0.0.1"
+
+    @Option(help: ArgumentHelp("The port to listen on (0 picks a free one).", valueName: "port"))
+    var port = 8080
+
+    @Flag(help: "Load the demo bundles into an empty library.")
+    var demo = false
+
+    @Option(
+        name: .customLong("public-url"),
+        help: ArgumentHelp("The URL clients reach this service at, when behind a proxy (used in file and image URLs).", valueName: "url"))
+    var publicURL: String?
+
+    @Option(help: ArgumentHelp("The bearer token writes need (default: TERMPLAYER_TOKEN, else the library's token file).", valueName: "token"))
+    var token: String?
+
+    @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning or error.", valueName: "level"))
+    var logLevel = "info"
+
+    @Option(name: .customLong("watch"), help: ArgumentHelp("How to notice files copied into the bucket: inotify or poll.", visibility: .hidden))
+    var watch = "inotify"
+
+    @Option(help: ArgumentHelp("Bundles ingested in parallel.", visibility: .hidden))
+    var workers = 4
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error") }
+        guard ["inotify", "poll"].contains(watch) else { throw ValidationError("--watch must be inotify or poll") }
+        guard workers > 0 else { throw ValidationError("--workers must be at least 1") }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "termplayer")
+        let folder = LocalLibrary(root: library.map { FilePath($0) } ?? LocalLibrary.defaultRoot())
+        let options = ServeOptions(
+            library: folder,
+            host: host,
+            port: port,
+            publicBaseURL: publicURL,
+            token: token ?? ProcessInfo.processInfo.environment["TERMPLAYER_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
+            watchMode: watch == "poll" ? .polling(interval: .seconds(1)) : .automatic,
+            ingestWorkers: workers
+        )
+        let host = self.host
+        let prepared = try await LibraryServer.prepare(options, logger: logger) { boundPort in
+            // Printed (unbuffered) once the port is bound, so scripts can wait for it.
+            FileHandle.standardOutput.write(Data("TermPlayer library service listening on http://\(host):\(boundPort)\n".utf8))
+        }
+        if demo {
+            let demoFolder = try DemoLibraryLocator.find()
+            let added = try await prepared.library.loadDemo(from: demoFolder)
+            if added > 0 { logger.info("loaded \(added) demo songs from \(demoFolder)") }
+        }
+        logger.info("library \(folder.root): \(prepared.library.bucket.description), \(prepared.library.catalog.description)")
+        if let tokenFile = prepared.createdTokenFile {
+            logger.notice("created the upload token in \(tokenFile) (mode 0600); uploads on this machine use it")
+        }
+        try await prepared.run()
+    }
+}
+
+/// Finds the demo bundles: next to an installed binary, or in the source checkout it was built from.
+enum DemoLibraryLocator {
+    static func find(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> FilePath {
+        var candidates: [FilePath] = []
+        if let explicit = environment["TERMPLAYER_DEMO_DIR"] { candidates.append(FilePath(explicit)) }
+        if let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            candidates.append(FilePath(executable).removingLastComponent().appending("../share/termplayer/demo"))
+        }
+        // This file is <checkout>/Sources/TermPlayer/Commands/ServeCommand.swift.
+        var checkout = FilePath(#filePath)
+        for _ in 0..<4 { checkout.removeLastComponent() }
+        candidates.append(checkout.appending("demo"))
+        for candidate in candidates where FileManager.default.fileExists(atPath: candidate.appending("README.md").string) {
+            return candidate
+        }
+        throw CommandFailure(message: "the demo library was not found; looked in \(candidates.map(\.string).joined(separator: ", ")). Set TERMPLAYER_DEMO_DIR to its folder.")
+    }
+}

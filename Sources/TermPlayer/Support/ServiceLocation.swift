@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import LibraryServer
+import SystemPackage
+
+/// The options every client command shares: which service, and the token its writes need.
+struct ServiceLocation: ParsableArguments {
+    static let defaultServer = "http://127.0.0.1:8080"
+
+    @Option(name: .long, help: ArgumentHelp("The library service's URL.", valueName: "url"))
+    var server: String?
+
+    @Option(name: .long, help: ArgumentHelp("The bearer token uploads need.", valueName: "token"))
+    var token: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The library folder whose token file to use (default: the standard library folder).", valueName: "dir"))
+    var library: String?
+
+    var serverURL: String {
+        if let server { return server }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["TERMPLAYER_SERVER"], !fromEnvironment.isEmpty {
+            return fromEnvironment
+        }
+        return Self.defaultServer
+    }
+
+    /// --token, TERMPLAYER_TOKEN, or the token file of the library on this machine.
+    var resolvedToken: String? {
+        if let token { return token }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["TERMPLAYER_TOKEN"], !fromEnvironment.isEmpty {
+            return fromEnvironment
+        }
+        return libraryFolder.readToken()
+    }
+
+    var libraryFolder: LocalLibrary {
+        LocalLibrary(root: library.map { FilePath($0) } ?? LocalLibrary.defaultRoot())
+    }
+}
