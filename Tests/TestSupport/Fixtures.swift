@@ -59,7 +59,8 @@ public enum Fixtures {
         let mp3 = folder.appendingPathComponent(name)
         try run("sox", ["-n", "-r", String(sampleRate), "-c", String(channels), "-b", "16", wav.path,
                         "synth", String(seconds), "sine", String(frequency), "vol", "0.5"])
-        var arguments = ["--quiet", "-b", String(bitrate), "--cbr"]
+        // --resample keeps the source rate: lame would otherwise pick a lower one for low bitrates.
+        var arguments = ["--quiet", "-b", String(bitrate), "--cbr", "--resample", String(Double(sampleRate) / 1000)]
         if let tags {
             arguments += ["--add-id3v2"]
             if let title = tags.title { arguments += ["--tt", title] }

@@ -1,0 +1,115 @@
+public import Foundation
+import Synchronization
+
+/// The real `termplayer` binary, as users run it.
+public enum TermPlayerBinary {
+    /// `termplayer` next to the test bundle in the build folder (`swift build` puts both there).
+    public static var path: String {
+        get throws {
+            let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+            let candidate = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("termplayer").path
+            guard FileManager.default.isExecutableFile(atPath: candidate) else {
+                throw Fixtures.FixtureError.missing("\(candidate): run `swift build` before the tests (make test does)")
+            }
+            return candidate
+        }
+    }
+
+    /// Runs `termplayer arguments…` to completion.
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Fixtures.ProcessResult {
+        var merged = ProcessInfo.processInfo.environment
+        merged.merge(environment) { $1 }
+        return try Fixtures.runAllowingFailure(try path, arguments, environment: merged)
+    }
+}
+
+/// A `termplayer serve` running in the background for a test, stopped with SIGTERM.
+public final class ServeProcess: @unchecked Sendable {
+    public let process: Process
+    public let port: Int
+    public var url: String { "http://127.0.0.1:\(port)" }
+    private let errorOutput: Pipe
+    /// stderr, drained continuously so a chatty service never blocks on a full pipe.
+    private let log = LogBuffer()
+    private let logDone = DispatchSemaphore(value: 0)
+
+    private final class LogBuffer: Sendable {
+        let data = Mutex(Data())
+    }
+
+    /// Starts `termplayer serve --port 0 extra…` and waits until it says where it listens.
+    public init(_ extraArguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(20)) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: try TermPlayerBinary.path)
+        process.arguments = ["serve", "--port", "0"] + extraArguments
+        var merged = ProcessInfo.processInfo.environment
+        merged.merge(environment) { $1 }
+        process.environment = merged
+        let output = Pipe()
+        errorOutput = Pipe()
+        process.standardOutput = output
+        process.standardError = errorOutput
+        try process.run()
+        let errorHandle = errorOutput.fileHandleForReading
+        Thread { [log, logDone] in
+            while true {
+                let chunk = errorHandle.availableData
+                if chunk.isEmpty { break }
+                log.data.withLock { $0.append(chunk) }
+            }
+            logDone.signal()
+        }.start()
+
+        let found = Mutex<Int?>(nil)
+        let ready = DispatchSemaphore(value: 0)
+        Thread {
+            var buffer = Data()
+            while true {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                buffer.append(chunk)
+                let text = String(decoding: buffer, as: UTF8.self)
+                if let range = text.range(of: "listening on http://127.0.0.1:"),
+                    let port = Int(text[range.upperBound...].prefix { $0.isNumber })
+                {
+                    found.withLock { $0 = port }
+                    break
+                }
+            }
+            ready.signal()
+        }.start()
+        let seconds = Double(timeout.components.seconds)
+        guard ready.wait(timeout: .now() + seconds) == .success, let port = found.withLock({ $0 }) else {
+            process.terminate()
+            process.waitUntilExit()
+            logDone.wait()
+            let text = String(decoding: log.data.withLock { $0 }, as: UTF8.self)
+            throw Fixtures.FixtureError.missing("termplayer serve did not start within \(seconds) s: \(text)")
+        }
+        self.port = port
+    }
+
+    private let stopped = Mutex<(status: Int32, log: String)?>(nil)
+
+    /// Sends SIGTERM and waits; returns the exit status and what the service wrote to stderr.
+    /// Calling it again returns the same answer.
+    @discardableResult
+    public func stop() -> (status: Int32, log: String) {
+        stopped.withLock { stopped in
+            if let stopped { return stopped }
+            if process.isRunning { process.terminate() }
+            process.waitUntilExit()
+            logDone.wait()
+            let result = (process.terminationStatus, String(decoding: log.data.withLock { $0 }, as: UTF8.self))
+            stopped = result
+            return result
+        }
+    }
+
+    deinit {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+}
