@@ -118,7 +118,11 @@ let package = Package(
         ),
         .testTarget(
             name: "APIClientTests",
-            dependencies: ["APIClient", "LibraryServer", "LibraryModel", "TestSupport"],
+            dependencies: [
+                "APIClient", "LibraryServer", "LibraryModel", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: testSettings
         ),
         .testTarget(

@@ -24,12 +24,8 @@ final class EasyTransfer {
         self.url = request.url
         self.continuation = continuation
         errorBuffer.initialize(to: 0)
-        do {
-            try configure(for: request)
-        } catch {
-            cleanUp()
-            throw error
-        }
+        // On failure, deinit (which runs for a fully initialised object) releases the handle.
+        try configure(for: request)
     }
 
     deinit {
