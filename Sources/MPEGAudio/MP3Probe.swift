@@ -58,8 +58,12 @@ public enum MP3Probe {
         guard mpg123_getformat(handle.raw, &rate, &channels, &encoding) == MPG123_OK.rawValue else {
             throw .notMPEGAudio(lookalike: nil)
         }
-        // Counting every frame header gives the exact length even without a Xing/LAME header.
-        try handle.check(mpg123_scan(handle.raw), "mpg123_scan")
+        // A Xing/LAME header already gives the exact length; without one, count every frame header.
+        var accurate = 0
+        _ = mpg123_getstate2(handle.raw, Int32(MPG123_ACCURATE.rawValue), &accurate, nil)
+        if accurate == 0 {
+            try handle.check(mpg123_scan(handle.raw), "mpg123_scan")
+        }
         let samples = mpg123_length(handle.raw)
         let frames = mpg123_framelength(handle.raw)
         guard samples > 0, frames > 0, rate > 0 else { throw .noAudio }

@@ -21,6 +21,14 @@ struct MP3ProbeTests {
         #expect(info.fileSize == (try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int))
     }
 
+    @Test("without a Xing/LAME frame the length comes from scanning every frame")
+    func withoutInfoTag() throws {
+        let info = try MP3Probe.probe(fileAt: FilePath(Fixtures.toneMP3(seconds: 5, infoTag: false).path))
+        // No LAME tag means libmpg123 cannot trim the encoder's delay and padding exactly: a few frames' slack.
+        #expect(abs(info.duration - 5) < 3 * 1152 / 44100.0, "\(info.duration) s")
+        #expect((190...197).contains(info.frames), "\(info.frames) frames counted")
+    }
+
     @Test("ID3v2 tags, with numeric ID3 genres translated")
     func tags() throws {
         let file = try Fixtures.toneMP3(seconds: 0.5, tags: .init(title: "夜に駆ける", artist: "Beyoncé", album: "Album", genre: "Jazz", year: 1999))

@@ -50,9 +50,10 @@ public enum Fixtures {
         bitrate: Int = 128,
         sampleRate: Int = 44100,
         channels: Int = 2,
-        tags: Tags? = nil
+        tags: Tags? = nil,
+        infoTag: Bool = true
     ) throws -> URL {
-        let name = "tone-\(frequency)hz-\(seconds)s-\(bitrate)k-\(sampleRate)-\(channels)ch-\(abs(tags.hashValue)).mp3"
+        let name = "tone-\(frequency)hz-\(seconds)s-\(bitrate)k-\(sampleRate)-\(channels)ch-\(abs(tags.hashValue))-\(infoTag).mp3"
         if let cached = cache.withLock({ $0[name] }) { return cached }
         let folder = try temporaryDirectory("tones")
         let wav = folder.appendingPathComponent("tone.wav")
@@ -61,6 +62,7 @@ public enum Fixtures {
                         "synth", String(seconds), "sine", String(frequency), "vol", "0.5"])
         // --resample keeps the source rate: lame would otherwise pick a lower one for low bitrates.
         var arguments = ["--quiet", "-b", String(bitrate), "--cbr", "--resample", String(Double(sampleRate) / 1000)]
+        if !infoTag { arguments.append("-t") }  // no Xing/LAME frame: length must come from a frame scan
         if let tags {
             arguments += ["--add-id3v2"]
             if let title = tags.title { arguments += ["--tt", title] }
