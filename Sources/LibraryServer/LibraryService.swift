@@ -2,6 +2,7 @@ import Foundation
 import LibraryModel
 public import Logging
 public import ServiceLifecycle
+import Synchronization
 public import SystemPackage
 
 /// The library behind the API: a bucket, a catalog, and the ingest that keeps the second true to the first.
@@ -16,6 +17,8 @@ public final class LibraryService: Service {
     let stager: UploadStager
     let logger: Logger
     let workers: Int
+    /// Genres never change once created, so lookups by name or id are answered from memory after the first.
+    private let knownGenres = Mutex<[String: Genre]>([:])
 
     public init(bucket: any BucketStore, catalog: any CatalogStore, stagingDirectory: FilePath, logger: Logger, workers: Int = 4) {
         self.bucket = bucket
@@ -45,28 +48,37 @@ public final class LibraryService: Service {
         }
     }
 
-    /// Queues every bundle the bucket holds and every song the catalog lists, so both agree again.
-    /// Bundles that are already up to date cost a few `stat`s each.
+    /// Queues every bundle the bucket holds and every song whose JSON is gone, so bucket and catalog agree
+    /// again. Bundles already up to date cost a few `stat`s each. The listing waits while the queue is long,
+    /// so a library of any size is walked in constant memory.
     public func reconcileEverything() async {
-        var seen = Set<BundleID>()
         do {
             try await bucket.list { page in
-                for object in page.objects where seen.insert(object.key.bundle).inserted {
-                    self.queue.submit(object.key.bundle)
-                }
+                for id in Set(page.objects.map(\.key.bundle)) { self.queue.submit(id) }
                 for foreign in page.foreignNames {
                     await self.ingestor.noteForeignObject(named: foreign.name, reason: foreign.reason)
                 }
+                await self.waitForBacklog(below: Self.backlogLimit)
             }
             var after: BundleID?
             while true {
                 let ids = try await catalog.songIDs(after: after, limit: 1000)
-                for id in ids where !seen.contains(id) { queue.submit(id) }
+                for id in ids where try await bucket.info(ObjectKey(bundle: id, part: .metadata)) == nil {
+                    queue.submit(id)
+                }
                 guard let last = ids.last else { break }
                 after = last
             }
         } catch {
             logger.error("could not reconcile the library with \(bucket.description): \(error)")
+        }
+    }
+
+    private static let backlogLimit = 4000
+
+    private func waitForBacklog(below limit: Int) async {
+        while queue.backlog >= limit, !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(20))
         }
     }
 
@@ -97,11 +109,20 @@ public final class LibraryService: Service {
     func filter(for query: SongQuery) async throws(CatalogError) -> SongFilter? {
         var genreID: Int?
         if let genre = query.genre {
-            let reference: GenreReference = Int(genre).map(GenreReference.id) ?? .name(genre)
-            guard let found = try await catalog.genre(for: reference, create: false) else { return nil }
+            guard let found = try await knownGenre(genre) else { return nil }
             genreID = found.genreid
         }
         return SongFilter(genreID: genreID, artist: query.artist, album: query.album, search: query.search)
+    }
+
+    /// A genre by id ("6") or name (any case), from memory when it was looked up before.
+    private func knownGenre(_ text: String) async throws(CatalogError) -> Genre? {
+        let reference: GenreReference = Int(text).map(GenreReference.id) ?? .name(text)
+        let key = Int(text).map { "#\($0)" } ?? SearchKey.fold(text)
+        if let known = knownGenres.withLock({ $0[key] }) { return known }
+        guard let found = try await catalog.genre(for: reference, create: false) else { return nil }
+        knownGenres.withLock { $0[key] = found }
+        return found
     }
 
     func status() async throws(CatalogError) -> LibraryStatus {

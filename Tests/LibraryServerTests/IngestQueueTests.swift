@@ -74,6 +74,21 @@ struct IngestTests {
         await workers.value
     }
 
+    @Test("a waiting caller (an upload) goes ahead of a start-up backlog")
+    func urgentFirst() async throws {
+        let rig = try await Rig()
+        let queue = IngestQueue(ingestor: rig.ingestor)
+        for index in 0..<500 { queue.submit(try BundleID(validating: "backlog-\(index)")) }
+        let target = try BundleID(validating: "upload")
+        let upload = Task { await queue.ingest(target) }
+        while queue.backlog < 501 { await Task.yield() }
+        let workers = Task { await queue.run(workers: 1) }
+        _ = await upload.value
+        #expect(queue.completed < 50, "the upload waited for \(queue.completed) runs")
+        queue.close()
+        await workers.value
+    }
+
     @Test("a request made while its bundle is running gets a run that sees the newer state")
     func requestDuringRun() async throws {
         let rig = try await Rig()

@@ -33,11 +33,14 @@ public final class IngestQueue: Sendable {
 
     /// Schedules a reconciliation of `id` and returns at once.
     public func submit(_ id: BundleID) {
-        let worker = state.withLock { state in Self.schedule(id, in: &state) }
+        let worker = state.withLock { state in Self.schedule(id, urgent: false, in: &state) }
         worker?.resume(returning: id)
     }
 
     /// Schedules a reconciliation of `id` and waits for a run that started after this call to finish.
+    ///
+    /// A caller is waiting (an upload), so the bundle goes to the front of the line: an upload during a
+    /// start-up scan of a big library is not kept behind it.
     public func ingest(_ id: BundleID) async -> Outcome {
         await withCheckedContinuation { continuation in
             let worker = state.withLock { state -> CheckedContinuation<BundleID?, Never>? in
@@ -46,7 +49,7 @@ public final class IngestQueue: Sendable {
                     return nil
                 }
                 state.nextRunWaiters[id, default: []].append(continuation)
-                return Self.schedule(id, in: &state)
+                return Self.schedule(id, urgent: true, in: &state)
             }
             worker?.resume(returning: id)
         }
@@ -112,7 +115,7 @@ public final class IngestQueue: Sendable {
             let waiters = state.currentRunWaiters.removeValue(forKey: id) ?? []
             var worker: CheckedContinuation<BundleID?, Never>?
             if state.runAgain.remove(id) != nil {
-                worker = Self.schedule(id, in: &state)
+                worker = Self.schedule(id, urgent: state.nextRunWaiters[id] != nil, in: &state)
             }
             return (waiters, worker)
         }
@@ -122,20 +125,27 @@ public final class IngestQueue: Sendable {
 
     // MARK: State transitions (under the lock)
 
-    /// Queues `id` unless it is queued already; returns an idle worker to hand it to directly, if any.
-    private static func schedule(_ id: BundleID, in state: inout State) -> CheckedContinuation<BundleID?, Never>? {
+    /// Queues `id` unless it is queued already (at the front when `urgent`); returns an idle worker to
+    /// hand it to directly, if any.
+    private static func schedule(_ id: BundleID, urgent: Bool, in state: inout State) -> CheckedContinuation<BundleID?, Never>? {
         if state.running.contains(id) {
             state.runAgain.insert(id)
             return nil
         }
-        if state.queued.contains(id) { return nil }
+        if state.queued.contains(id) {
+            if urgent, let index = state.waiting.firstIndex(of: id), index != state.waiting.startIndex {
+                state.waiting.remove(at: index)
+                state.waiting.prepend(id)
+            }
+            return nil
+        }
         if !state.idleWorkers.isEmpty {
             let worker = state.idleWorkers.removeFirst()
             start(id, in: &state)
             return worker
         }
         state.queued.insert(id)
-        state.waiting.append(id)
+        if urgent { state.waiting.prepend(id) } else { state.waiting.append(id) }
         return nil
     }
 
