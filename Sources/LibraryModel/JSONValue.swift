@@ -47,12 +47,29 @@ public enum JSONText {
     /// Appends `string` as a JSON string literal, quotes included.
     public static func appendString(_ string: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        if !string.utf8.contains(where: needsEscape) {
-            output.append(contentsOf: string.utf8)
-            output.append(UInt8(ascii: "\""))
+        appendEscaped(string, to: &output)
+        output.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends `string` escaped for the inside of a JSON string literal, without quotes, so a literal
+    /// can be built from pieces (a base URL and a path) without joining them first.
+    public static func appendEscaped(_ string: String, to output: inout [UInt8]) {
+        var string = string
+        string.withUTF8 { bytes in appendEscaped(bytes, to: &output) }
+    }
+
+    /// The same for UTF-8 bytes; the common case (nothing to escape) is one scan and one copy.
+    public static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        var clean = true
+        for byte in bytes where needsEscape(byte) {
+            clean = false
+            break
+        }
+        if clean {
+            output.append(contentsOf: bytes)
             return
         }
-        for byte in string.utf8 {
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
             case UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
@@ -67,7 +84,40 @@ public enum JSONText {
                 output.append(byte)
             }
         }
-        output.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends an integer's decimal digits without making a String first.
+    public static func appendInteger(_ value: Int, to output: inout [UInt8]) {
+        if value < 0 { output.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            output.append(contentsOf: buffer[(20 - count)...])
+        }
+    }
+
+    /// Appends `thousandths / 1000` as a decimal with at most three fraction digits: 180500 → 180.5.
+    public static func appendMilli(_ thousandths: Int, to output: inout [UInt8]) {
+        if thousandths < 0 { output.append(UInt8(ascii: "-")) }
+        let magnitude = thousandths.magnitude
+        appendInteger(Int(magnitude / 1000), to: &output)
+        var fraction = magnitude % 1000
+        guard fraction > 0 else { return }
+        output.append(UInt8(ascii: "."))
+        var divisor: UInt = 100
+        while fraction > 0 {
+            output.append(UInt8(ascii: "0") + UInt8(fraction / divisor))
+            fraction %= divisor
+            divisor /= 10
+        }
     }
 
     /// Appends a number the way JSON spells it: integers without a fraction, others shortest round-trip.
@@ -81,6 +131,7 @@ public enum JSONText {
         }
     }
 
+    @inline(__always)
     private static func needsEscape(_ byte: UInt8) -> Bool {
         byte < 0x20 || byte == 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }

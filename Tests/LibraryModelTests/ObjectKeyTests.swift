@@ -89,3 +89,22 @@ struct JSONTextTests {
         #expect(SearchKey.fold("Ｆｕｌｌ") == "full")
     }
 }
+
+@Suite("JSON numbers written by hand")
+struct JSONNumberTests {
+    private func render(_ body: (inout [UInt8]) -> Void) -> String {
+        var bytes: [UInt8] = []
+        body(&bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    @Test("integers", arguments: [0, 7, 42, -5, 2020, Int.max, Int.min])
+    func integers(value: Int) {
+        #expect(render { JSONText.appendInteger(value, to: &$0) } == String(value))
+    }
+
+    @Test("thousandths", arguments: [(180_500, "180.5"), (3_000, "3"), (1, "0.001"), (12_345, "12.345"), (10, "0.01"), (-1_500, "-1.5")])
+    func milli(value: Int, expected: String) {
+        #expect(render { JSONText.appendMilli(value, to: &$0) } == expected)
+    }
+}

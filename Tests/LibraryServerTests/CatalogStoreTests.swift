@@ -97,7 +97,7 @@ struct CatalogStoreTests {
             try await catalog.upsert(song)
         }
         func ids(_ filter: SongFilter, after cursor: SongCursor? = nil, offset: Int = 0, limit: Int = 100) async throws -> [String] {
-            try await catalog.songs(matching: filter, after: cursor, offset: offset, limit: limit).map(\.id.rawValue)
+            try await catalog.songs(matching: filter, after: cursor, offset: offset, limit: limit).map(\.id)
         }
         #expect(try await ids(SongFilter()) == ["c", "a", "d", "b"])
         #expect(try await ids(SongFilter(genreID: 3)) == ["c", "d"])

@@ -59,6 +59,50 @@ public struct SongRecord: Hashable, Sendable {
     var searchText: String { SearchKey.fold("\(title)\n\(artist)\n\(album)") }
 }
 
+/// What a listing needs of a song: less than a `SongRecord` and read without validation (the catalog
+/// only ever stores validated keys), because `/songs` reads 100,000 of them per request.
+public struct SongListing: Hashable, Sendable {
+    public var id: String
+    public var title: String
+    public var album: String
+    public var artist: String
+    public var genre: String
+    public var genreID: Int
+    public var year: Int?
+    public var audioKey: String
+    public var coverKey: String?
+    public var duration: Double
+    public var bitrate: Int
+
+    public init(
+        id: String, title: String, album: String, artist: String, genre: String, genreID: Int, year: Int?,
+        audioKey: String, coverKey: String?, duration: Double, bitrate: Int
+    ) {
+        self.id = id
+        self.title = title
+        self.album = album
+        self.artist = artist
+        self.genre = genre
+        self.genreID = genreID
+        self.year = year
+        self.audioKey = audioKey
+        self.coverKey = coverKey
+        self.duration = duration
+        self.bitrate = bitrate
+    }
+
+    /// Where the next page starts.
+    var cursor: SongCursor { SongCursor(sortTitle: SearchKey.fold(title), id: id) }
+}
+
+extension SongRecord {
+    var listing: SongListing {
+        SongListing(
+            id: id.rawValue, title: title, album: album, artist: artist, genre: genreName, genreID: genreID, year: year,
+            audioKey: audioKey.name, coverKey: coverKey?.name, duration: duration, bitrate: bitrate)
+    }
+}
+
 /// A song listing's filters, already resolved (genre by id, text folded).
 public struct SongFilter: Hashable, Sendable {
     public var genreID: Int?
@@ -115,7 +159,7 @@ public protocol CatalogStore: Sendable {
     func song(_ id: BundleID) async throws(CatalogError) -> SongRecord?
 
     /// One page of songs in title order, after `cursor` (exclusive), skipping `offset` first.
-    func songs(matching filter: SongFilter, after cursor: SongCursor?, offset: Int, limit: Int) async throws(CatalogError) -> [SongRecord]
+    func songs(matching filter: SongFilter, after cursor: SongCursor?, offset: Int, limit: Int) async throws(CatalogError) -> [SongListing]
 
     /// Ids of every song, a page at a time, for the start-up reconciliation.
     func songIDs(after: BundleID?, limit: Int) async throws(CatalogError) -> [BundleID]

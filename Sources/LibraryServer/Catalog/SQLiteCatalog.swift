@@ -1,22 +1,29 @@
 import Foundation
 import GRDB
 public import LibraryModel
+import Synchronization
 public import SystemPackage
 
 /// The catalog in one SQLite file (WAL mode), the zero-set-up default.
 public final class SQLiteCatalog: CatalogStore {
     public let path: FilePath
     private let pool: DatabasePool
+    /// Genre names by id. Genres are never renamed or removed, so listings name them from memory
+    /// instead of joining every row; an id not seen yet reloads the table.
+    private let genreNames = Mutex<[Int: String]>([:])
 
     public init(path: FilePath) throws(CatalogError) {
         self.path = path
         var configuration = Configuration()
         configuration.label = "catalog"
-        configuration.maximumReaderCount = 4
+        configuration.maximumReaderCount = 3
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
             // WAL with NORMAL sync: a crash loses at most the last transactions, never corrupts the file.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // 1 MiB of page cache per connection instead of SQLite's 2 MiB: the kernel's page cache holds the
+            // file anyway, and four connections' caches were the biggest part of the service's memory.
+            try db.execute(sql: "PRAGMA cache_size = -1024")
         }
         do {
             pool = try DatabasePool(path: path.string, configuration: configuration)
@@ -44,8 +51,11 @@ public final class SQLiteCatalog: CatalogStore {
                     genre TEXT NOT NULL,
                     genre_key TEXT NOT NULL UNIQUE
                 );
+                -- Clustered by title order (WITHOUT ROWID, keyed by sort_title then id), so a listing walks the
+                -- table's own pages in order instead of looking every row up from an index.
                 CREATE TABLE songs (
-                    id TEXT PRIMARY KEY NOT NULL,
+                    sort_title TEXT NOT NULL,
+                    id TEXT NOT NULL,
                     title TEXT NOT NULL,
                     album TEXT NOT NULL,
                     artist TEXT NOT NULL,
@@ -61,17 +71,18 @@ public final class SQLiteCatalog: CatalogStore {
                     metadata_etag TEXT NOT NULL,
                     audio_etag TEXT NOT NULL,
                     cover_etag TEXT,
-                    sort_title TEXT NOT NULL,
                     artist_key TEXT NOT NULL,
                     album_key TEXT NOT NULL,
                     search_text TEXT NOT NULL,
                     created_at REAL NOT NULL,
-                    updated_at REAL NOT NULL
-                );
-                CREATE INDEX songs_by_title ON songs(sort_title, id);
-                CREATE INDEX songs_by_genre ON songs(genreid, sort_title, id);
-                CREATE INDEX songs_by_artist ON songs(artist_key, sort_title, id);
-                CREATE INDEX songs_by_album ON songs(album_key, sort_title, id);
+                    updated_at REAL NOT NULL,
+                    PRIMARY KEY (sort_title, id)
+                ) WITHOUT ROWID;
+                CREATE UNIQUE INDEX songs_by_id ON songs(id);
+                -- Secondary indexes of a WITHOUT ROWID table end with its key, so these are in title order too.
+                CREATE INDEX songs_by_genre ON songs(genreid);
+                CREATE INDEX songs_by_artist ON songs(artist_key);
+                CREATE INDEX songs_by_album ON songs(album_key);
                 CREATE TABLE problems (
                     subject TEXT PRIMARY KEY NOT NULL,
                     state TEXT NOT NULL,
@@ -149,7 +160,7 @@ public final class SQLiteCatalog: CatalogStore {
         after cursor: SongCursor?,
         offset: Int,
         limit: Int
-    ) async throws(CatalogError) -> [SongRecord] {
+    ) async throws(CatalogError) -> [SongListing] {
         var conditions: [String] = []
         var arguments: StatementArguments = []
         if let genreID = filter.genreID {
@@ -175,12 +186,27 @@ public final class SQLiteCatalog: CatalogStore {
         _ = arguments.append(contentsOf: [limit, offset])
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let sql = """
-            SELECT \(Self.songColumns) FROM songs s JOIN genres g ON g.genreid = s.genreid
-            \(whereClause) ORDER BY s.sort_title, s.id LIMIT ? OFFSET ?
+            SELECT s.id, s.title, s.album, s.artist, s.genreid, s.year, s.audio_key, s.cover_key, s.duration, s.bitrate
+            FROM songs s \(whereClause) ORDER BY s.sort_title, s.id LIMIT ? OFFSET ?
             """
         let finalArguments = arguments
         return try await read("list songs") { db in
-            try Row.fetchAll(db, sql: sql, arguments: finalArguments).map(Self.decodeSong)
+            var names = self.genreNames.withLock { $0 }
+            var page: [SongListing] = []
+            page.reserveCapacity(min(limit, 1000))
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: finalArguments)
+            while let row = try rows.next() {
+                let genreID: Int = row[4]
+                if names[genreID] == nil {
+                    names = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT genreid, genre FROM genres").map { ($0[0], $0[1]) })
+                    self.genreNames.withLock { [names] in $0 = names }
+                }
+                page.append(
+                    SongListing(
+                        id: row[0], title: row[1], album: row[2], artist: row[3], genre: names[genreID] ?? "", genreID: genreID,
+                        year: row[5], audioKey: row[6], coverKey: row[7], duration: row[8], bitrate: row[9]))
+            }
+            return page
         }
     }
 

@@ -54,7 +54,7 @@ public struct LibraryRoutes: Sendable {
         // The first page is read before answering, so a database error still gets a proper error status.
         let firstPage = try await library.catalog.songs(
             matching: filter, after: nil, offset: query.offset ?? 0, limit: min(limit, pageSize))
-        let links = self.links
+        let songJSON = SongJSON(base: base)
         let catalog = library.catalog
         let body = ResponseBody { writer in
             var page = firstPage
@@ -62,19 +62,29 @@ public struct LibraryRoutes: Sendable {
             var output: [UInt8] = [UInt8(ascii: "[")]
             var first = true
             while true {
+                remaining -= page.count
+                // Read the next page while this one is encoded and written: the catalog's thread and this
+                // task's thread work side by side.
+                var nextPage: Task<[SongListing], any Error>?
+                if page.count == pageSize, remaining > 0, let cursor = page.last?.cursor {
+                    let size = min(remaining, pageSize)
+                    nextPage = Task { try await catalog.songs(matching: filter, after: cursor, offset: 0, limit: size) }
+                }
                 output.reserveCapacity(page.count * 320)
                 for song in page {
                     if !first { output.append(UInt8(ascii: ",")) }
                     first = false
-                    SongJSON.append(song, base: base, links: links, to: &output)
+                    songJSON.append(song, to: &output)
                 }
-                remaining -= page.count
-                guard page.count == pageSize, remaining > 0, let last = page.last else { break }
-                try await writer.write(ByteBuffer(bytes: output))
+                guard let nextPage else { break }
+                do {
+                    try await writer.write(ByteBuffer(bytes: output))
+                } catch {
+                    nextPage.cancel()
+                    throw error
+                }
                 output.removeAll(keepingCapacity: true)
-                page = try await catalog.songs(
-                    matching: filter, after: SongCursor(sortTitle: last.sortTitle, id: last.id.rawValue),
-                    offset: 0, limit: min(remaining, pageSize))
+                page = try await nextPage.value
             }
             output.append(contentsOf: "]\n".utf8)
             try await writer.write(ByteBuffer(bytes: output))

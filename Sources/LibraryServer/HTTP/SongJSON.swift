@@ -15,40 +15,65 @@ public struct MediaLinks: Sendable {
         return "http://\(host ?? fallbackHost)"
     }
 
-    func url(for key: ObjectKey, base: String) -> String { base + APIPath.media(key) }
+    func url(for key: String, base: String) -> String { base + APIPath.mediaPrefix + key }
 }
 
-/// Writes songs in the `/songs` shape straight from catalog records, without `Encodable`, because a
-/// 100,000-song listing has to stream in well under a second.
-enum SongJSON {
-    static func append(_ song: SongRecord, base: String, links: MediaLinks, to output: inout [UInt8]) {
-        output.append(contentsOf: #"{"title":"#.utf8)
+/// Writes songs in the `/songs` shape straight from catalog listings, without `Encodable`, because a
+/// 100,000-song listing has to stream in well under a second. One writer serves one request.
+struct SongJSON {
+    /// `"<base>/media/`, escaped once per request rather than once per URL.
+    private let mediaURLPrefix: [UInt8]
+
+    init(base: String) {
+        var prefix: [UInt8] = [UInt8(ascii: "\"")]
+        JSONText.appendEscaped(base, to: &prefix)
+        prefix.append(contentsOf: APIPath.mediaPrefix.utf8)
+        mediaURLPrefix = prefix
+    }
+
+    private static let titleField = Array(#"{"title":"#.utf8)
+    private static let albumField = Array(#","album":"#.utf8)
+    private static let artistField = Array(#","artist":"#.utf8)
+    private static let genreField = Array(#","genre":"#.utf8)
+    private static let yearField = Array(#","year":"#.utf8)
+    private static let fileField = Array(#","file":"#.utf8)
+    private static let imageField = Array(#","image":"#.utf8)
+    private static let idField = Array(#","id":"#.utf8)
+    private static let genreIDField = Array(#","genreid":"#.utf8)
+    private static let durationField = Array(#","duration":"#.utf8)
+    private static let bitrateField = Array(#","bitrate":"#.utf8)
+    private static let null = Array("null".utf8)
+
+    func append(_ song: SongListing, to output: inout [UInt8]) {
+        output.append(contentsOf: Self.titleField)
         JSONText.appendString(song.title, to: &output)
-        output.append(contentsOf: #","album":"#.utf8)
+        output.append(contentsOf: Self.albumField)
         JSONText.appendString(song.album, to: &output)
-        output.append(contentsOf: #","artist":"#.utf8)
+        output.append(contentsOf: Self.artistField)
         JSONText.appendString(song.artist, to: &output)
-        output.append(contentsOf: #","genre":"#.utf8)
-        JSONText.appendString(song.genreName, to: &output)
-        output.append(contentsOf: #","year":"#.utf8)
-        if let year = song.year { output.append(contentsOf: String(year).utf8) } else { output.append(contentsOf: "null".utf8) }
-        output.append(contentsOf: #","file":"#.utf8)
-        JSONText.appendString(links.url(for: song.audioKey, base: base), to: &output)
-        output.append(contentsOf: #","image":"#.utf8)
-        if let cover = song.coverKey {
-            JSONText.appendString(links.url(for: cover, base: base), to: &output)
-        } else {
-            output.append(contentsOf: "null".utf8)
-        }
-        output.append(contentsOf: #","id":"#.utf8)
-        JSONText.appendString(song.id.rawValue, to: &output)
-        output.append(contentsOf: #","genreid":"#.utf8)
-        output.append(contentsOf: String(song.genreID).utf8)
-        output.append(contentsOf: #","duration":"#.utf8)
-        JSONText.appendNumber((song.duration * 1000).rounded() / 1000, to: &output)
-        output.append(contentsOf: #","bitrate":"#.utf8)
-        output.append(contentsOf: String(song.bitrate).utf8)
+        output.append(contentsOf: Self.genreField)
+        JSONText.appendString(song.genre, to: &output)
+        output.append(contentsOf: Self.yearField)
+        if let year = song.year { JSONText.appendInteger(year, to: &output) } else { output.append(contentsOf: Self.null) }
+        output.append(contentsOf: Self.fileField)
+        appendMediaURL(song.audioKey, to: &output)
+        output.append(contentsOf: Self.imageField)
+        if let cover = song.coverKey { appendMediaURL(cover, to: &output) } else { output.append(contentsOf: Self.null) }
+        output.append(contentsOf: Self.idField)
+        JSONText.appendString(song.id, to: &output)
+        output.append(contentsOf: Self.genreIDField)
+        JSONText.appendInteger(song.genreID, to: &output)
+        output.append(contentsOf: Self.durationField)
+        JSONText.appendMilli(Int((song.duration * 1000).rounded()), to: &output)
+        output.append(contentsOf: Self.bitrateField)
+        JSONText.appendInteger(song.bitrate, to: &output)
         output.append(UInt8(ascii: "}"))
+    }
+
+    private func appendMediaURL(_ key: String, to output: inout [UInt8]) {
+        output.append(contentsOf: mediaURLPrefix)
+        JSONText.appendEscaped(key, to: &output)
+        output.append(UInt8(ascii: "\""))
     }
 
     static func song(_ record: SongRecord, base: String, links: MediaLinks) -> Song {
@@ -59,8 +84,8 @@ enum SongJSON {
             artist: record.artist,
             genre: record.genreName,
             year: record.year,
-            file: links.url(for: record.audioKey, base: base),
-            image: record.coverKey.map { links.url(for: $0, base: base) },
+            file: links.url(for: record.audioKey.name, base: base),
+            image: record.coverKey.map { links.url(for: $0.name, base: base) },
             genreid: record.genreID,
             duration: (record.duration * 1000).rounded() / 1000,
             bitrate: record.bitrate

@@ -1,4 +1,6 @@
 import SystemPackage
+// In release builds the compiler attributes `struct stat` to Dispatch's C module, which saw the header first.
+import CDispatch
 
 #if canImport(Glibc)
 import Glibc
