@@ -2,7 +2,6 @@ import APIClient
 import ArgumentParser
 import Foundation
 import LibraryModel
-import LibraryServer
 import MPEGAudio
 import SystemPackage
 
@@ -57,9 +56,7 @@ struct ImportCommand: AsyncParsableCommand {
         }
         if dryRun { return }
         guard !bundles.isEmpty else { throw CommandFailure(message: "none of the \(files.count) files could be read as MP3") }
-        guard let token = service.resolvedToken else {
-            throw CommandFailure(message: "uploads need the service's token: pass --token, set TERMPLAYER_TOKEN, or run on the machine whose library holds it (\(service.libraryFolder.tokenFile))")
-        }
+        let token = try service.requiredToken()
         let allIngested = await BundleUploader(client: LibraryClient(server: service.serverURL, token: token)).upload(bundles)
         if !allIngested || skipped > 0 { throw ExitCode.failure }
     }

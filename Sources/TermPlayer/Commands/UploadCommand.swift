@@ -1,7 +1,6 @@
 import APIClient
 import ArgumentParser
 import LibraryModel
-import LibraryServer
 
 struct UploadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,9 +22,7 @@ struct UploadCommand: AsyncParsableCommand {
         let (bundles, complaints) = BundleFiles.collect(paths)
         for complaint in complaints { Terminal.error("skipping \(complaint)") }
         guard !bundles.isEmpty else { throw CommandFailure(message: "no bundle files to upload") }
-        guard let token = service.resolvedToken else {
-            throw CommandFailure(message: "uploads need the service's token: pass --token, set TERMPLAYER_TOKEN, or run on the machine whose library holds it (\(service.libraryFolder.tokenFile))")
-        }
+        let token = try service.requiredToken()
         let uploader = BundleUploader(client: LibraryClient(server: service.serverURL, token: token))
         let parts = bundles.map { bundle in
             (id: bundle.id, parts: bundle.files.map { BundleUploader.Part(key: $0.key, source: .file($0.path)) })

@@ -35,6 +35,15 @@ struct ServiceLocation: ParsableArguments {
         return libraryFolder.readToken()
     }
 
+    /// The token, or an error that says every way to give one.
+    func requiredToken() throws -> String {
+        guard let token = resolvedToken else {
+            throw CommandFailure(
+                message: "uploads need the service's token: pass --token, set TERMPLAYER_TOKEN, or run on the machine whose library holds it (\(libraryFolder.tokenFile))")
+        }
+        return token
+    }
+
     var libraryFolder: LocalLibrary {
         LocalLibrary(root: library.map { FilePath($0) } ?? LocalLibrary.defaultRoot())
     }
