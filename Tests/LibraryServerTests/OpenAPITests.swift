@@ -44,6 +44,14 @@ struct OpenAPITests {
         }
     }
 
+    @Test("the document is valid OpenAPI 3.1 (openapi-spec-validator, from PyPI)")
+    func validDocument() async throws {
+        let file = try Fixtures.temporaryDirectory("openapi").appendingPathComponent("openapi.json")
+        try Data(OpenAPIDocument.json.utf8).write(to: file)
+        let result = try Fixtures.runAllowingFailure("python3", ["-m", "openapi_spec_validator", file.path])
+        #expect(result.status == 0, "\(result.standardOutput)\(result.standardError) — make test installs openapi-spec-validator")
+    }
+
     @Test("real responses carry exactly the documented fields")
     func responsesMatchSchemas() async throws {
         let library = try await TestLibrary()
