@@ -16,7 +16,7 @@ public final class SQLiteCatalog: CatalogStore {
         self.path = path
         var configuration = Configuration()
         configuration.label = "catalog"
-        configuration.maximumReaderCount = 3
+        configuration.maximumReaderCount = 2  // two cores: more readers only add page caches
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
             // WAL with NORMAL sync: a crash loses at most the last transactions, never corrupts the file.
