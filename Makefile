@@ -1,0 +1,41 @@
+# TermPlayer: `make run` to try it, `make test` to check it. Both install what is missing first.
+SWIFT       ?= swift
+CONFIG      ?= debug
+BUILD_FLAGS ?=
+PREFIX      ?= /usr/local
+BIN          = .build/$(CONFIG)/termplayer
+
+.PHONY: all deps build run test bench install clean
+
+all: build
+
+deps:
+	@scripts/ensure-deps.sh build
+
+build: deps
+	$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS)
+
+## The main job: the library service with the demo songs on http://127.0.0.1:8080.
+run: build
+	$(BIN) serve --demo
+
+## Every test, with the tools they drive installed first.
+test:
+	@scripts/ensure-deps.sh test
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+
+## Benchmarks in release mode; prints a table with the command that made it.
+bench:
+	@scripts/ensure-deps.sh bench
+	$(SWIFT) build -c release $(BUILD_FLAGS)
+	scripts/bench.py
+
+install: CONFIG = release
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/termplayer/demo
+	install -m 755 .build/release/termplayer $(DESTDIR)$(PREFIX)/bin/termplayer
+	install -m 644 demo/* $(DESTDIR)$(PREFIX)/share/termplayer/demo/
+
+clean:
+	rm -rf .build

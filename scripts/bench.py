@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""TermPlayer's benchmarks. `make bench` builds in release mode and runs this.
+
+Everything runs the real release binary as a user would (`termplayer serve`, `termplayer upload`) and
+measures it from outside: wall-clock rates, latency percentiles from wrk, memory from /proc. The table it
+prints names the targets from DESIGN.md and, where one exists, a peer or anchor to compare with.
+
+    scripts/bench.py                 # the full run (100,000 songs; a few minutes)
+    scripts/bench.py --songs 20000   # a quicker run on a smaller library
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = REPO / ".build" / "release" / "termplayer"
+GENRES = ["Rock", "Indie", "Pop", "Hiphop", "Jazz", "Country", "Classical", "Other"]
+
+
+def run(*command, **options):
+    return subprocess.run(command, check=True, capture_output=True, text=True, **options)
+
+
+def need(tool, package):
+    if shutil.which(tool) is None:
+        sys.exit(f"bench: {tool} is missing (apt-get install {package}; `make bench` installs it)")
+
+
+def tone_mp3(folder, seconds, bitrate=128):
+    """A sine tone encoded by lame, standing in for a song of that length."""
+    wav = folder / f"tone-{seconds}.wav"
+    mp3 = folder / f"tone-{seconds}s-{bitrate}k.mp3"
+    run("sox", "-n", "-r", "44100", "-c", "2", "-b", "16", str(wav), "synth", str(seconds), "sine", "440", "vol", "0.5")
+    run("lame", "--quiet", "-b", str(bitrate), "--cbr", str(wav), str(mp3))
+    wav.unlink()
+    return mp3
+
+
+def write_bundles(folder, count, mp3, prefix="song"):
+    """`count` bundles: a distinct JSON each, the MP3 hard-linked (same bytes, no disk cost)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    source = mp3
+    for index in range(count):
+        if index % 50_000 == 0 and index:  # ext4 allows 65,000 links to one file: start a fresh copy
+            source = mp3.with_name(f"{mp3.stem}-{index}{mp3.suffix}")
+            shutil.copyfile(mp3, source)
+        name = f"{prefix}{index:06d}"
+        document = {
+            "title": f"Title {index * 7919 % count:06d}",
+            "album": f"Album {index // 12:05d}",
+            "artist": f"Artist {index // 120:04d}",
+            "genre": index % 8 + 1,
+            "year": 1960 + index % 60,
+        }
+        (folder / f"{name}.json").write_text(json.dumps(document, separators=(",", ":")))
+        os.link(source, folder / f"{name}.mp3")
+
+
+class Server:
+    """`termplayer serve` on a free loopback port, over `library`."""
+
+    def __init__(self, library, *extra):
+        self.process = subprocess.Popen(
+            [str(BIN), "serve", "--library", str(library), "--port", "0", "--log-level", "warning", *extra],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.started = time.monotonic()
+        line = self.process.stdout.readline()
+        match = re.search(r"listening on (http://\S+)", line)
+        if not match:
+            self.process.kill()
+            sys.exit(f"bench: termplayer serve did not start: {line!r}")
+        self.url = match.group(1)
+
+    def get(self, path):
+        with urllib.request.urlopen(self.url + path, timeout=30) as response:
+            return response.read()
+
+    def song_count(self):
+        return json.loads(self.get("/status"))["songs"]
+
+    def wait_for_songs(self, count, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.song_count() >= count:
+                return time.monotonic()
+            time.sleep(0.05)
+        sys.exit(f"bench: only {self.song_count()} of {count} songs after {timeout} s")
+
+    def memory(self):
+        """(current RSS, peak RSS) in MiB, from /proc."""
+        fields = {}
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            fields[key] = value.strip()
+        return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def wrk_percentiles(url, seconds):
+    """p50 and p99 latency in ms over one connection, as wrk --latency reports them."""
+    output = run("wrk", "-t1", "-c1", f"-d{seconds}s", "--latency", url).stdout
+    units = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    found = {}
+    for percent, value, unit in re.findall(r"^\s+(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s)\s*$", output, re.M):
+        found[percent] = float(value) * units[unit]
+    requests = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    return found["50"], found["99"], float(requests.group(1)) if requests else 0
+
+
+def timed_downloads(url, repeat):
+    """Median seconds and bytes of whole downloads of `url`."""
+    times, size = [], 0
+    for _ in range(repeat):
+        out = run("curl", "-s", "-o", "/dev/null", "-w", "%{time_total} %{size_download}", url).stdout.split()
+        times.append(float(out[0]))
+        size = int(out[1])
+    return statistics.median(times), size
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--songs", type=int, default=100_000, help="library size for the service benchmarks")
+    parser.add_argument("--uploads", type=int, default=2_000, help="bundles uploaded through the API")
+    parser.add_argument("--seconds", type=int, default=10, help="duration of each latency run")
+    arguments = parser.parse_args()
+    for tool, package in [("sox", "sox"), ("lame", "lame"), ("wrk", "wrk"), ("curl", "curl")]:
+        need(tool, package)
+    if not BIN.exists():
+        sys.exit(f"bench: {BIN} is missing; run `swift build -c release` (make bench does)")
+
+    rows = []
+    work = Path(tempfile.mkdtemp(prefix="termplayer-bench-"))
+    try:
+        # A three-minute 128 kbps MP3 (2.9 MB): ingest reads and probes a realistic file for every song.
+        song = tone_mp3(work, 180)
+
+        # 1. Start-up ingest of bundles already in the bucket (the local pipeline end to end).
+        library = work / "library"
+        started = time.monotonic()
+        write_bundles(library / "bucket", arguments.songs, song)
+        written = time.monotonic() - started
+        server = Server(library)
+        done = server.wait_for_songs(arguments.songs, timeout=max(600, arguments.songs / 50))
+        ingest_rate = arguments.songs / (done - server.started)
+        rows.append(("ingest, local bucket → catalog", f"{ingest_rate:,.0f} bundles/s", "≥ 500 bundles/s",
+                     "gonic first scan ≈ 80 tracks/s (DESIGN.md anchor, not run here)"))
+        after_ingest_rss, ingest_peak = server.memory()
+
+        # 2. Queries against the full catalog.
+        p50, p99, rate = wrk_percentiles(server.url + "/songs?genre=Jazz&limit=100", arguments.seconds)
+        rows.append((f"GET /songs?genre=Jazz&limit=100, {arguments.songs:,} songs", f"p50 {p50:.2f} ms, p99 {p99:.2f} ms ({rate:,.0f} req/s, 1 connection)",
+                     "p50 < 2 ms, p99 < 10 ms", "—"))
+        p50, p99, rate = wrk_percentiles(server.url + "/songs?q=title%20004&limit=100", arguments.seconds)
+        rows.append((f"GET /songs?q=…&limit=100 (substring search), {arguments.songs:,} songs", f"p50 {p50:.2f} ms, p99 {p99:.2f} ms",
+                     "—", "—"))
+        median, size = timed_downloads(server.url + "/songs", 5)
+        rows.append((f"GET /songs (all {arguments.songs:,})", f"{median * 1000:.0f} ms for {size / 1e6:.1f} MB", "< 300 ms", "—"))
+        rss, peak = server.memory()
+        rows.append((f"service RSS with {arguments.songs:,} songs", f"{rss:.0f} MiB after queries (peak {peak:.0f} MiB, {ingest_peak:.0f} during ingest)",
+                     "< 60 MiB", "—"))
+        server.stop()
+
+        # 3. Restart over the ingested library: how long until it answers, and until the catch-up scan is done.
+        restarted = Server(library)
+        first_answer = time.monotonic() - restarted.started
+        restarted.get("/healthz")
+        restarted.stop()
+        rows.append((f"restart with {arguments.songs:,} songs", f"answering after {first_answer * 1000:.0f} ms", "—", "—"))
+
+        # 4. Uploads through the API with `termplayer upload` (JSON first, then MP3, 4 bundles in flight).
+        uploads = work / "uploads"
+        small = tone_mp3(work, 20)
+        write_bundles(uploads, arguments.uploads, small, prefix="upload")
+        target = work / "upload-library"
+        server = Server(target)
+        token = (target / "token").read_text().strip()
+        started = time.monotonic()
+        subprocess.run([str(BIN), "upload", "--server", server.url, "--token", token, str(uploads)],
+                       check=True, stdout=subprocess.DEVNULL)
+        upload_rate = arguments.uploads / (time.monotonic() - started)
+        server.stop()
+        rows.append((f"termplayer upload of {arguments.uploads:,} bundles over HTTP", f"{upload_rate:,.0f} bundles/s", "—", "—"))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), "?")
+    print()
+    print(f"`{' '.join([Path(sys.argv[0]).name] + sys.argv[1:]) or 'bench.py'}` (via `make bench`), {os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}")
+    print()
+    print("| what | TermPlayer | target | peer / anchor |")
+    print("| --- | --- | --- | --- |")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs whatever is missing of what TermPlayer needs, and nothing else.
+#   scripts/ensure-deps.sh build   C libraries the package links against
+#   scripts/ensure-deps.sh test    build + the tools the tests drive (sox, lame, PulseAudio, tmux, …)
+#   scripts/ensure-deps.sh bench   test + the peers the benchmarks compare against (mpg123, wrk, …)
+set -euo pipefail
+
+build_packages=(pkg-config libncursesw5-dev libmpg123-dev libpulse-dev libcurl4-openssl-dev libsqlite3-dev)
+test_packages=(sox libsox-fmt-mp3 lame pulseaudio pulseaudio-utils tmux python3-pip)
+bench_packages=(mpg123 wrk procps)
+test_python=(openapi-spec-validator)
+
+want=("${build_packages[@]}")
+python=()
+case "${1:-build}" in
+  build) ;;
+  test) want+=("${test_packages[@]}"); python+=("${test_python[@]}") ;;
+  bench) want+=("${test_packages[@]}" "${bench_packages[@]}"); python+=("${test_python[@]}") ;;
+  *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+esac
+
+if ! command -v swift >/dev/null; then
+  echo "error: swift is not on PATH. TermPlayer needs Swift 6.1 or later: https://www.swift.org/install/linux/" >&2
+  exit 1
+fi
+
+missing=()
+for package in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "Installing missing Debian packages: ${missing[*]}"
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "error: need root (or sudo) to apt-get install ${missing[*]}" >&2; exit 1; }
+    sudo="sudo"
+  fi
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+for module in "${python[@]}"; do
+  import_name=${module//-/_}
+  if ! python3 -c "import ${import_name}" 2>/dev/null; then
+    echo "Installing missing Python package: $module"
+    python3 -m pip install --quiet "$module" || python3 -m pip install --quiet --break-system-packages "$module"
+  fi
+done
