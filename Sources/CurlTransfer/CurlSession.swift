@@ -4,19 +4,27 @@ import Synchronization
 
 /// Runs HTTP transfers with libcurl's multi interface on one thread of its own.
 ///
-/// Callers `await` a transfer; the blocking work (`curl_multi_poll`, DNS, TLS) happens on the session's
-/// thread, never on a Swift concurrency thread. Many transfers share the thread and its connection cache.
+/// Callers `await` a whole response, or receive a stream's bytes through a `StreamReceiver`; the blocking
+/// work (`curl_multi_poll`, DNS, TLS) happens on the session's thread, never on a Swift concurrency
+/// thread. Many transfers share the thread and its connection cache.
 public final class CurlSession: Sendable {
+    /// What a transfer delivers to, decided when it is submitted.
+    enum Delivery: Sendable {
+        case whole(CheckedContinuation<Result<TransferResponse, TransferError>, Never>)
+        case stream(any StreamReceiver)
+    }
+
     private struct Job: Sendable {
         let id: UInt64
         let request: TransferRequest
-        let continuation: CheckedContinuation<Result<TransferResponse, TransferError>, Never>
+        let delivery: Delivery
     }
 
     private struct Inbox {
         var nextID: UInt64 = 0
         var submitted: [Job] = []
         var cancelled: Set<UInt64> = []
+        var resumed: Set<UInt64> = []
         var closing = false
     }
 
@@ -38,28 +46,27 @@ public final class CurlSession: Sendable {
 
     /// Performs `request` and returns the whole response. HTTP error statuses are responses, not errors.
     public func perform(_ request: TransferRequest) async throws(TransferError) -> TransferResponse {
-        let id = inbox.withLock { inbox in
-            inbox.nextID += 1
-            return inbox.nextID
-        }
+        let id = nextID()
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let accepted = inbox.withLock { inbox in
-                    guard !inbox.closing else { return false }
-                    inbox.submitted.append(Job(id: id, request: request, continuation: continuation))
-                    return true
-                }
-                if accepted {
-                    curl_multi_wakeup(multi)
-                } else {
+                if !submit(Job(id: id, request: request, delivery: .whole(continuation))) {
                     continuation.resume(returning: .failure(.sessionClosed))
                 }
             }
         } onCancel: {
-            inbox.withLock { _ = $0.cancelled.insert(id) }
-            curl_multi_wakeup(multi)
+            cancel(id)
         }
         return try result.get()
+    }
+
+    /// Starts a transfer whose body goes to `receiver` as it arrives. The handle pauses, resumes and
+    /// cancels it from any thread.
+    public func stream(_ request: TransferRequest, to receiver: any StreamReceiver) -> StreamHandle {
+        let id = nextID()
+        if !submit(Job(id: id, request: request, delivery: .stream(receiver))) {
+            receiver.transferDidFinish(.failure(.sessionClosed))
+        }
+        return StreamHandle(id: id, session: self)
     }
 
     /// Fails transfers still running and stops the thread.
@@ -71,29 +78,59 @@ public final class CurlSession: Sendable {
     /// The linked libcurl, e.g. "libcurl/7.88.1 OpenSSL/3.0.17 zlib/1.2.13".
     public static var libraryVersion: String { String(cString: curl_version()) }
 
+    // MARK: Requests from other threads
+
+    private func nextID() -> UInt64 {
+        inbox.withLock { inbox in
+            inbox.nextID += 1
+            return inbox.nextID
+        }
+    }
+
+    private func submit(_ job: Job) -> Bool {
+        let accepted = inbox.withLock { inbox in
+            guard !inbox.closing else { return false }
+            inbox.submitted.append(job)
+            return true
+        }
+        if accepted { curl_multi_wakeup(multi) }
+        return accepted
+    }
+
+    func cancel(_ id: UInt64) {
+        inbox.withLock { _ = $0.cancelled.insert(id) }
+        curl_multi_wakeup(multi)
+    }
+
+    func resume(_ id: UInt64) {
+        inbox.withLock { _ = $0.resumed.insert(id) }
+        curl_multi_wakeup(multi)
+    }
+
     // MARK: The session thread
 
     private func run() {
         var active: [Int: (id: UInt64, transfer: EasyTransfer)] = [:]
         while true {
-            let (jobs, cancelled, closing) = inbox.withLock { inbox in
+            let (jobs, cancelled, resumed, closing) = inbox.withLock { inbox in
                 defer {
                     inbox.submitted.removeAll()
                     inbox.cancelled.removeAll()
+                    inbox.resumed.removeAll()
                 }
-                return (inbox.submitted, inbox.cancelled, inbox.closing)
+                return (inbox.submitted, inbox.cancelled, inbox.resumed, inbox.closing)
             }
             for job in jobs {
                 if cancelled.contains(job.id) {
-                    job.continuation.resume(returning: .failure(.cancelled(url: job.request.url)))
+                    EasyTransfer.fail(job.delivery, with: .cancelled(url: job.request.url))
                     continue
                 }
                 do {
-                    let transfer = try EasyTransfer(request: job.request, continuation: job.continuation)
+                    let transfer = try EasyTransfer(request: job.request, delivery: job.delivery)
                     curl_multi_add_handle(multi, transfer.easy)
                     active[Int(bitPattern: transfer.easy)] = (job.id, transfer)
                 } catch {
-                    job.continuation.resume(returning: .failure(error))
+                    EasyTransfer.fail(job.delivery, with: error)
                 }
             }
             for (key, entry) in active where closing || cancelled.contains(entry.id) {
@@ -102,6 +139,9 @@ public final class CurlSession: Sendable {
                 active[key] = nil
             }
             if closing { break }
+            for entry in active.values where resumed.contains(entry.id) {
+                entry.transfer.unpause()
+            }
 
             var running: Int32 = 0
             curl_multi_perform(multi, &running)
@@ -117,6 +157,38 @@ public final class CurlSession: Sendable {
         }
         curl_multi_cleanup(multi)
     }
+}
+
+/// What a streaming transfer's receiver says about a piece of the body.
+public enum StreamDisposition: Sendable {
+    /// Taken; send more.
+    case accepted
+    /// Not taken: no room. Hold it and pause until `StreamHandle.resume()`.
+    case pause
+    /// Not taken: end the transfer (it fails as aborted).
+    case abort
+}
+
+/// Receives a streaming transfer's events on the session thread. Implementations must not block.
+public protocol StreamReceiver: AnyObject, Sendable {
+    /// The final response's status and headers (after redirects), before the first body byte.
+    func transferDidReceiveHead(status: Int, headers: [(name: String, value: String)])
+    /// A piece of the body: take all of it, or none (`.pause`, `.abort`).
+    func transferDidReceive(_ bytes: UnsafeRawBufferPointer) -> StreamDisposition
+    /// The end: success means the server sent the whole body it announced.
+    func transferDidFinish(_ result: Result<Void, TransferError>)
+}
+
+/// Controls one streaming transfer from any thread.
+public struct StreamHandle: Sendable {
+    let id: UInt64
+    let session: CurlSession
+
+    /// Continues a transfer paused by `.pause`.
+    public func resume() { session.resume(id) }
+
+    /// Ends the transfer; its receiver hears `.cancelled`.
+    public func cancel() { session.cancel(id) }
 }
 
 /// libcurl's process-wide set-up, done once before the first handle (it is not thread-safe itself).

@@ -5,7 +5,10 @@ import Foundation
 final class EasyTransfer {
     let easy: UnsafeMutableRawPointer
     let url: String
-    private let continuation: CheckedContinuation<Result<TransferResponse, TransferError>, Never>
+    private let delivery: CurlSession.Delivery
+    /// Streaming: whether the receiver has heard the response head yet, and whether libcurl is paused.
+    private var announcedHead = false
+    private var paused = false
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
     private var upload: UploadSource?
@@ -13,16 +16,13 @@ final class EasyTransfer {
     private var responseBody: [UInt8] = []
     private var finished = false
 
-    init(
-        request: TransferRequest,
-        continuation: CheckedContinuation<Result<TransferResponse, TransferError>, Never>
-    ) throws(TransferError) {
+    init(request: TransferRequest, delivery: CurlSession.Delivery) throws(TransferError) {
         guard let easy = curl_easy_init() else {
             throw .curl(url: request.url, code: Int32(CURLE_FAILED_INIT.rawValue), message: "curl_easy_init failed")
         }
         self.easy = easy
         self.url = request.url
-        self.continuation = continuation
+        self.delivery = delivery
         errorBuffer.initialize(to: 0)
         // On failure, deinit (which runs for a fully initialised object) releases the handle.
         try configure(for: request)
@@ -54,6 +54,9 @@ final class EasyTransfer {
         // A stall, not a slow long transfer, is what should end a request: under 1 byte/s for this long.
         tp_curl_easy_setopt_long(easy, CURLOPT_LOW_SPEED_LIMIT, 1)
         tp_curl_easy_setopt_long(easy, CURLOPT_LOW_SPEED_TIME, max(1, request.stallTimeout.milliseconds / 1000))
+        if let start = request.rangeStart, start > 0 {
+            tp_curl_easy_setopt_string(easy, CURLOPT_RANGE, "\(start)-")
+        }
 
         tp_curl_easy_setopt_data_callback(easy, CURLOPT_WRITEFUNCTION, bodyCallback)
         tp_curl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context)
@@ -103,24 +106,68 @@ final class EasyTransfer {
             finish(.failure(.curl(url: url, code: Int32(code.rawValue), message: message)))
             return
         }
-        var status = 0
-        tp_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        let status = responseStatus
         var effective: UnsafeMutableRawPointer?
         tp_curl_easy_getinfo_pointer(easy, CURLINFO_EFFECTIVE_URL, &effective)
         let answeredURL = effective.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) } ?? url
+        announceHeadIfNeeded()
         finish(.success(TransferResponse(status: status, headers: responseHeaders, body: responseBody, url: answeredURL)))
     }
 
     func finish(_ result: Result<TransferResponse, TransferError>) {
         guard !finished else { return }
         finished = true
-        continuation.resume(returning: result)
+        switch delivery {
+        case .whole(let continuation): continuation.resume(returning: result)
+        case .stream(let receiver): receiver.transferDidFinish(result.map { _ in () })
+        }
+    }
+
+    /// Reports a transfer that never started.
+    static func fail(_ delivery: CurlSession.Delivery, with error: TransferError) {
+        switch delivery {
+        case .whole(let continuation): continuation.resume(returning: .failure(error))
+        case .stream(let receiver): receiver.transferDidFinish(.failure(error))
+        }
+    }
+
+    /// Continues a paused stream; libcurl may deliver the held bytes at once, from inside this call.
+    func unpause() {
+        guard paused else { return }
+        paused = false
+        curl_easy_pause(easy, CURLPAUSE_CONT)
+    }
+
+    private var responseStatus: Int {
+        var status = 0
+        tp_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        return status
+    }
+
+    private func announceHeadIfNeeded() {
+        guard case .stream(let receiver) = delivery, !announcedHead else { return }
+        announcedHead = true
+        receiver.transferDidReceiveHead(status: responseStatus, headers: responseHeaders)
     }
 
     // MARK: Callback bodies
 
-    fileprivate func receiveBody(_ bytes: UnsafeRawBufferPointer) {
-        responseBody.append(contentsOf: bytes)
+    /// Returns how many bytes were taken, or libcurl's pause value.
+    fileprivate func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Int {
+        guard case .stream(let receiver) = delivery else {
+            responseBody.append(contentsOf: bytes)
+            return bytes.count
+        }
+        announceHeadIfNeeded()
+        switch receiver.transferDidReceive(bytes) {
+        case .accepted:
+            return bytes.count
+        case .pause:
+            paused = true
+            return tp_curl_writefunc_pause()
+        case .abort:
+            return 0
+        }
     }
 
     /// Header lines arrive one per call; a new status line (after a redirect or a 100) starts afresh.
@@ -150,8 +197,7 @@ final class EasyTransfer {
 private let bodyCallback: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
     data, size, count, context in
     guard let transfer = EasyTransfer.from(context) else { return 0 }
-    transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
-    return size * count
+    return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
 }
 
 private let headerCallback: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {

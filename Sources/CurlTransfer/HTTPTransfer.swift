@@ -24,6 +24,8 @@ public struct TransferRequest: Sendable {
     /// Give up when no byte moves for this long (a stalled server), however long the whole transfer takes.
     public var stallTimeout: Duration
     public var followRedirects: Bool
+    /// Ask for the body from this byte on (`Range: bytes=N-`; also honoured for file URLs).
+    public var rangeStart: Int?
 
     public init(
         _ method: Method = .get,
@@ -32,7 +34,8 @@ public struct TransferRequest: Sendable {
         body: Body = .none,
         connectTimeout: Duration = .seconds(5),
         stallTimeout: Duration = .seconds(30),
-        followRedirects: Bool = true
+        followRedirects: Bool = true,
+        rangeStart: Int? = nil
     ) {
         self.method = method
         self.url = url
@@ -41,6 +44,7 @@ public struct TransferRequest: Sendable {
         self.connectTimeout = connectTimeout
         self.stallTimeout = stallTimeout
         self.followRedirects = followRedirects
+        self.rangeStart = rangeStart
     }
 }
 
