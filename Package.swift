@@ -58,7 +58,7 @@ let package = Package(
         .target(name: "APIClient", dependencies: ["LibraryModel", "CurlTransfer"], swiftSettings: strictSettings),
         .target(
             name: "PlayerCore",
-            dependencies: ["LibraryModel", "MPEGAudio", "CurlTransfer", "CPulse"],
+            dependencies: ["MPEGAudio", "CurlTransfer", "CPulse", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: strictSettings
         ),
 
@@ -120,6 +120,15 @@ let package = Package(
             name: "APIClientTests",
             dependencies: [
                 "APIClient", "LibraryServer", "LibraryModel", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: testSettings
+        ),
+        .testTarget(
+            name: "PlayerTests",
+            dependencies: [
+                "PlayerCore", "MPEGAudio", "CurlTransfer", "LibraryServer", "LibraryModel", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

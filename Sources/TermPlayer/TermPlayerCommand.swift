@@ -23,6 +23,7 @@ struct TermPlayerCommand: AsyncParsableCommand {
             SongsCommand.self,
             GenresCommand.self,
             StatusCommand.self,
+            PlayCommand.self,
             VersionCommand.self,
         ]
     )

@@ -78,6 +78,25 @@ public enum Fixtures {
         return mp3
     }
 
+    /// An MP3 whose tone changes every `secondsEach`: where playback is can be heard in the frequency.
+    public static func steppedToneMP3(frequencies: [Int], secondsEach: Double, bitrate: Int = 128) throws -> URL {
+        let name = "stepped-\(frequencies.map(String.init).joined(separator: "-"))-\(secondsEach)s-\(bitrate)k.mp3"
+        if let cached = cache.withLock({ $0[name] }) { return cached }
+        let folder = try temporaryDirectory("stepped")
+        var parts: [String] = []
+        for (index, frequency) in frequencies.enumerated() {
+            let part = folder.appendingPathComponent("part\(index).wav").path
+            try run("sox", ["-n", "-r", "44100", "-c", "2", "-b", "16", part, "synth", String(secondsEach), "sine", String(frequency), "vol", "0.5"])
+            parts.append(part)
+        }
+        let joined = folder.appendingPathComponent("joined.wav").path
+        try run("sox", parts + [joined])
+        let mp3 = folder.appendingPathComponent(name)
+        try run("lame", ["--quiet", "-b", String(bitrate), "--cbr", joined, mp3.path])
+        cache.withLock { $0[name] = mp3 }
+        return mp3
+    }
+
     /// A cover image from the demo library (a real JPEG).
     public static func coverJPEG() throws -> URL {
         let covers = try FileManager.default.contentsOfDirectory(atPath: demoFolder.path).filter { $0.hasSuffix(".jpg") }.sorted()
@@ -116,8 +135,8 @@ public enum Fixtures {
 
     /// Runs a program found on PATH (or at a path) and fails unless it exits 0.
     @discardableResult
-    public static func run(_ tool: String, _ arguments: [String], environment: [String: String]? = nil) throws -> ProcessResult {
-        let result = try runAllowingFailure(tool, arguments, environment: environment)
+    public static func run(_ tool: String, _ arguments: [String], environment: [String: String]? = nil, captureOutput: Bool = true) throws -> ProcessResult {
+        let result = try runAllowingFailure(tool, arguments, environment: environment, captureOutput: captureOutput)
         guard result.status == 0 else { throw FixtureError.failed(([tool] + arguments).joined(separator: " "), result) }
         return result
     }
@@ -126,13 +145,23 @@ public enum Fixtures {
         _ tool: String,
         _ arguments: [String],
         environment: [String: String]? = nil,
-        input: Data? = nil
+        input: Data? = nil,
+        captureOutput: Bool = true
     ) throws -> ProcessResult {
         guard let executable = tool.hasPrefix("/") ? tool : which(tool) else { throw FixtureError.toolMissing(tool) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let environment { process.environment = environment }
+        // A program that daemonizes keeps inherited pipes open forever: give it no pipes to wait on.
+        guard captureOutput else {
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            return ProcessResult(status: process.terminationStatus, standardOutput: "", standardError: "")
+        }
         let output = Pipe()
         let error = Pipe()
         process.standardOutput = output

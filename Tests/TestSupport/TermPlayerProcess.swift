@@ -37,11 +37,11 @@ public final class ServeProcess: @unchecked Sendable {
         let data = Mutex(Data())
     }
 
-    /// Starts `termplayer serve --port 0 extra…` and waits until it says where it listens.
-    public init(_ extraArguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(20)) throws {
+    /// Starts `termplayer serve --port <port> extra…` (0: any free port) and waits until it says where it listens.
+    public init(_ extraArguments: [String], port: Int = 0, environment: [String: String] = [:], timeout: Duration = .seconds(20)) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: try TermPlayerBinary.path)
-        process.arguments = ["serve", "--port", "0"] + extraArguments
+        process.arguments = ["serve", "--port", String(port)] + extraArguments
         var merged = ProcessInfo.processInfo.environment
         merged.merge(environment) { $1 }
         process.environment = merged
