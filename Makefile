@@ -1,4 +1,5 @@
 # TermPlayer: `make run` to try it, `make test` to check it. Both install what is missing first.
+SHELL       := /bin/bash
 SWIFT       ?= swift
 CONFIG      ?= debug
 BUILD_FLAGS ?=
@@ -23,7 +24,9 @@ run: build
 test:
 	@scripts/ensure-deps.sh test
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
-	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+	@# The failures are repeated at the end, where a CI log's tail shows them.
+	@set -o pipefail; $(SWIFT) test --skip-build $(BUILD_FLAGS) 2>&1 | tee .build/test.log \
+		|| { echo '--- failed:'; grep -E '^✘|error:' .build/test.log | grep -v HummingbirdCore; exit 1; }
 
 ## Benchmarks in release mode; prints a table with the command that made it.
 bench:

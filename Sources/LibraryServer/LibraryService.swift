@@ -36,10 +36,17 @@ public final class LibraryService: Service {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.queue.run(workers: self.workers) }
             group.addTask {
-                await self.reconcileEverything()
-                guard let changes else { return }
+                guard let changes else { return await self.reconcileEverything() }
                 await cancelWhenGracefulShutdown {
-                    for await change in changes { await self.handle(change) }
+                    var armed = false
+                    for await change in changes {
+                        if change == .watching, !armed {
+                            armed = true
+                            await self.reconcileEverything()
+                        } else {
+                            await self.handle(change)
+                        }
+                    }
                 }
             }
             try? await gracefulShutdown()
@@ -92,6 +99,8 @@ public final class LibraryService: Service {
             } else {
                 await ingestor.forgetForeignObject(named: name)
             }
+        case .watching:
+            break
         case .rescanNeeded:
             logger.notice("bucket changes were lost; looking at everything again")
             await reconcileEverything()

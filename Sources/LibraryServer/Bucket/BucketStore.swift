@@ -76,6 +76,9 @@ public protocol BucketStore: Sendable {
 
 /// An object key whose object may have changed outside the service's own writes.
 public enum BucketChange: Hashable, Sendable {
+    /// The watcher is armed: every change from here on is reported. A scan that must not miss a change
+    /// starts after this, so a file landing between the scan and the watch cannot go unseen.
+    case watching
     case object(ObjectKey)
     /// A file that is not a bundle object appeared (`present`) or went away.
     case foreign(name: String, present: Bool)

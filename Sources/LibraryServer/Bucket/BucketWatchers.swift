@@ -32,6 +32,7 @@ enum InotifyWatcher {
         let wakeup = wakeupPipe[0]
         let wake = wakeupPipe[1]
         let (stream, continuation) = AsyncStream.makeStream(of: BucketChange.self, bufferingPolicy: .unbounded)
+        continuation.yield(.watching)
         continuation.onTermination = { _ in
             var byte: UInt8 = 1
             _ = write(wake, &byte, 1)
@@ -105,8 +106,10 @@ enum FolderPoller {
                     } catch {
                         continuation.yield(.rescanNeeded)
                     }
-                    // The first listing is the baseline: the service's start-up scan covers what is already there.
-                    if !first {
+                    // The first listing is the baseline: the scan that follows `.watching` covers what is there.
+                    if first {
+                        continuation.yield(.watching)
+                    } else {
                         for (key, etag) in seen where known[key] != etag { continuation.yield(.object(key)) }
                         for key in known.keys where seen[key] == nil { continuation.yield(.object(key)) }
                         for name in foreign.subtracting(knownForeign) { continuation.yield(.foreign(name: name, present: true)) }
