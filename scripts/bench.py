@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """TermPlayer's benchmarks. `make bench` builds in release mode and runs this.
 
-Everything runs the real release binary as a user would (`termplayer serve`, `termplayer upload`) and
-measures it from outside: wall-clock rates, latency percentiles from wrk, memory from /proc. The table it
+Everything runs the real release binary as a user would (`termplayer serve`, `upload`, `play`) and
+measures it from outside: wall-clock rates, latency percentiles from wrk, memory and CPU time from /proc,
+and what a private PulseAudio server's null sink actually plays (bench_player.py). The table it
 prints names the targets from DESIGN.md and, where one exists, a peer or anchor to compare with.
 
     scripts/bench.py                 # the full run (100,000 songs; a few minutes)
@@ -132,13 +133,68 @@ def timed_downloads(url, repeat):
     return statistics.median(times), size
 
 
+def library_benchmarks(work, arguments):
+    """The service: ingest, queries, memory, restart, uploads."""
+    rows = []
+    # A three-minute 128 kbps MP3 (2.9 MB): ingest reads and probes a realistic file for every song.
+    song = tone_mp3(work, 180)
+
+    # 1. Start-up ingest of bundles already in the bucket (the local pipeline end to end).
+    library = work / "library"
+    write_bundles(library / "bucket", arguments.songs, song)
+    server = Server(library)
+    done = server.wait_for_songs(arguments.songs, timeout=max(600, arguments.songs / 50))
+    ingest_rate = arguments.songs / (done - server.started)
+    rows.append(("ingest, local bucket → catalog", f"{ingest_rate:,.0f} bundles/s", "≥ 500 bundles/s",
+                 "gonic first scan ≈ 80 tracks/s (DESIGN.md anchor, not run here)"))
+    _, ingest_peak = server.memory()
+
+    # 2. Queries against the full catalog.
+    p50, p99, rate = wrk_percentiles(server.url + "/songs?genre=Jazz&limit=100", arguments.seconds)
+    rows.append((f"GET /songs?genre=Jazz&limit=100, {arguments.songs:,} songs", f"p50 {p50:.2f} ms, p99 {p99:.2f} ms ({rate:,.0f} req/s, 1 connection)",
+                 "p50 < 2 ms, p99 < 10 ms", "—"))
+    p50, p99, rate = wrk_percentiles(server.url + "/songs?q=title%20004&limit=100", arguments.seconds)
+    rows.append((f"GET /songs?q=…&limit=100 (substring search), {arguments.songs:,} songs", f"p50 {p50:.2f} ms, p99 {p99:.2f} ms",
+                 "—", "—"))
+    median, size = timed_downloads(server.url + "/songs", 5)
+    rows.append((f"GET /songs (all {arguments.songs:,})", f"{median * 1000:.0f} ms for {size / 1e6:.1f} MB", "< 300 ms", "—"))
+    rss, peak = server.memory()
+    rows.append((f"service RSS with {arguments.songs:,} songs", f"{rss:.0f} MiB after queries (peak {peak:.0f} MiB, {ingest_peak:.0f} during ingest)",
+                 "< 60 MiB", "—"))
+    server.stop()
+
+    # 3. Restart over the ingested library: how long until it answers.
+    restarted = Server(library)
+    first_answer = time.monotonic() - restarted.started
+    restarted.get("/healthz")
+    restarted.stop()
+    rows.append((f"restart with {arguments.songs:,} songs", f"answering after {first_answer * 1000:.0f} ms", "—", "—"))
+
+    # 4. Uploads through the API with `termplayer upload` (JSON first, then MP3, 4 bundles in flight).
+    uploads = work / "uploads"
+    small = tone_mp3(work, 20)
+    write_bundles(uploads, arguments.uploads, small, prefix="upload")
+    target = work / "upload-library"
+    server = Server(target)
+    token = (target / "token").read_text().strip()
+    started = time.monotonic()
+    subprocess.run([str(BIN), "upload", "--server", server.url, "--token", token, str(uploads)],
+                   check=True, stdout=subprocess.DEVNULL)
+    upload_rate = arguments.uploads / (time.monotonic() - started)
+    server.stop()
+    rows.append((f"termplayer upload of {arguments.uploads:,} bundles over HTTP", f"{upload_rate:,.0f} bundles/s", "—", "—"))
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--songs", type=int, default=100_000, help="library size for the service benchmarks")
     parser.add_argument("--uploads", type=int, default=2_000, help="bundles uploaded through the API")
     parser.add_argument("--seconds", type=int, default=10, help="duration of each latency run")
+    parser.add_argument("--only", choices=["library", "player"], help="run one section")
     arguments = parser.parse_args()
-    for tool, package in [("sox", "sox"), ("lame", "lame"), ("wrk", "wrk"), ("curl", "curl")]:
+    for tool, package in [("sox", "sox"), ("lame", "lame"), ("wrk", "wrk"), ("curl", "curl"), ("mpg123", "mpg123"),
+                          ("pulseaudio", "pulseaudio"), ("parec", "pulseaudio-utils")]:
         need(tool, package)
     if not BIN.exists():
         sys.exit(f"bench: {BIN} is missing; run `swift build -c release` (make bench does)")
@@ -146,55 +202,11 @@ def main():
     rows = []
     work = Path(tempfile.mkdtemp(prefix="termplayer-bench-"))
     try:
-        # A three-minute 128 kbps MP3 (2.9 MB): ingest reads and probes a realistic file for every song.
-        song = tone_mp3(work, 180)
-
-        # 1. Start-up ingest of bundles already in the bucket (the local pipeline end to end).
-        library = work / "library"
-        started = time.monotonic()
-        write_bundles(library / "bucket", arguments.songs, song)
-        written = time.monotonic() - started
-        server = Server(library)
-        done = server.wait_for_songs(arguments.songs, timeout=max(600, arguments.songs / 50))
-        ingest_rate = arguments.songs / (done - server.started)
-        rows.append(("ingest, local bucket → catalog", f"{ingest_rate:,.0f} bundles/s", "≥ 500 bundles/s",
-                     "gonic first scan ≈ 80 tracks/s (DESIGN.md anchor, not run here)"))
-        after_ingest_rss, ingest_peak = server.memory()
-
-        # 2. Queries against the full catalog.
-        p50, p99, rate = wrk_percentiles(server.url + "/songs?genre=Jazz&limit=100", arguments.seconds)
-        rows.append((f"GET /songs?genre=Jazz&limit=100, {arguments.songs:,} songs", f"p50 {p50:.2f} ms, p99 {p99:.2f} ms ({rate:,.0f} req/s, 1 connection)",
-                     "p50 < 2 ms, p99 < 10 ms", "—"))
-        p50, p99, rate = wrk_percentiles(server.url + "/songs?q=title%20004&limit=100", arguments.seconds)
-        rows.append((f"GET /songs?q=…&limit=100 (substring search), {arguments.songs:,} songs", f"p50 {p50:.2f} ms, p99 {p99:.2f} ms",
-                     "—", "—"))
-        median, size = timed_downloads(server.url + "/songs", 5)
-        rows.append((f"GET /songs (all {arguments.songs:,})", f"{median * 1000:.0f} ms for {size / 1e6:.1f} MB", "< 300 ms", "—"))
-        rss, peak = server.memory()
-        rows.append((f"service RSS with {arguments.songs:,} songs", f"{rss:.0f} MiB after queries (peak {peak:.0f} MiB, {ingest_peak:.0f} during ingest)",
-                     "< 60 MiB", "—"))
-        server.stop()
-
-        # 3. Restart over the ingested library: how long until it answers, and until the catch-up scan is done.
-        restarted = Server(library)
-        first_answer = time.monotonic() - restarted.started
-        restarted.get("/healthz")
-        restarted.stop()
-        rows.append((f"restart with {arguments.songs:,} songs", f"answering after {first_answer * 1000:.0f} ms", "—", "—"))
-
-        # 4. Uploads through the API with `termplayer upload` (JSON first, then MP3, 4 bundles in flight).
-        uploads = work / "uploads"
-        small = tone_mp3(work, 20)
-        write_bundles(uploads, arguments.uploads, small, prefix="upload")
-        target = work / "upload-library"
-        server = Server(target)
-        token = (target / "token").read_text().strip()
-        started = time.monotonic()
-        subprocess.run([str(BIN), "upload", "--server", server.url, "--token", token, str(uploads)],
-                       check=True, stdout=subprocess.DEVNULL)
-        upload_rate = arguments.uploads / (time.monotonic() - started)
-        server.stop()
-        rows.append((f"termplayer upload of {arguments.uploads:,} bundles over HTTP", f"{upload_rate:,.0f} bundles/s", "—", "—"))
+        if arguments.only in (None, "player"):
+            import bench_player
+            rows += bench_player.run(work / "player", BIN, Server, tone_mp3)
+        if arguments.only in (None, "library"):
+            rows += library_benchmarks(work, arguments)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

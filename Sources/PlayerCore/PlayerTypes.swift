@@ -71,6 +71,8 @@ public enum PlayerEvent: Sendable, Equatable {
     case trackEnded(Track, index: Int)
     case trackFailed(Track, index: Int, PlayerError)
     case queueFinished
+    /// `stop()` ended playback.
+    case stopped
     case outputFailed(PlayerError)
 }
 

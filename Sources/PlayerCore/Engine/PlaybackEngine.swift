@@ -276,7 +276,9 @@ final class PlaybackEngine {
         case .toggle:
             setPaused(!paused)
         case .stop:
+            let wasPlaying = current != nil || draining
             stopPlayback()
+            if wasPlaying { mailbox.post(.stopped) }
         case .next:
             if queue.skipForward(), let index = queue.currentIndex { start(index: index, at: 0) } else { stopPlayback() }
         case .previous:

@@ -18,6 +18,8 @@ struct PlayCommand: AsyncParsableCommand {
             Song ids are looked up through the library service (--server). Audio goes to PulseAudio by \
             default (PULSE_SERVER picks the server); --output wav:FILE writes exactly the decoded PCM, and \
             --output null plays at real speed into nothing. Exits non-zero if any track failed, with the reason.
+
+            With --commands, lines on standard input control playback, for scripts: pause, resume, toggle,             next, previous, stop, seek SECONDS, seek +SECONDS, seek -SECONDS, volume PERCENT.
             """
     )
 
@@ -28,6 +30,9 @@ struct PlayCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Start the first track this many seconds in.", valueName: "seconds"))
     var start: Double = 0
+
+    @Flag(help: "Read playback commands from standard input, one per line.")
+    var commands = false
 
     @Option(name: .customLong("stream-buffer"), help: ArgumentHelp("KiB of each stream held ahead of the decoder.", visibility: .hidden))
     var streamBufferKiB = 1024
@@ -49,6 +54,7 @@ struct PlayCommand: AsyncParsableCommand {
         }
         let interrupted = InterruptFlag.install { wakeup.continuation.yield() }
         player.play(tracks, from: start)
+        if commands { ScriptedControl.start(player) { wakeup.continuation.yield() } }
 
         let terminal = Terminal.standardOutputIsTerminal
         var failures: [String] = []
@@ -74,7 +80,7 @@ struct PlayCommand: AsyncParsableCommand {
                     Terminal.error("\(terminal ? "\r\u{1B}[K" : "")error: \(track.title): \(error)")
                 case .outputFailed(let error):
                     Terminal.error("\(terminal ? "\r\u{1B}[K" : "")error: \(error)")
-                case .queueFinished:
+                case .queueFinished, .stopped:
                     finished = true
                 }
             }
@@ -146,5 +152,46 @@ final class InterruptFlag: Sendable {
         }
         source.resume()
         return interrupt
+    }
+}
+
+/// `play --commands`: lines on standard input become player commands, read on a thread of their own
+/// (a blocking read never holds up playback or the position line).
+enum ScriptedControl {
+    static func start(_ player: Player, onCommand: @escaping @Sendable () -> Void) {
+        let thread = Thread {
+            while let line = readLine() {
+                if let problem = apply(line, to: player) {
+                    Terminal.error("ignored \(line.debugDescription): \(problem)")
+                }
+                onCommand()
+            }
+        }
+        thread.name = "termplayer-commands"
+        thread.start()
+    }
+
+    /// Applies one command line; returns why it could not be, if it could not.
+    static func apply(_ line: String, to player: Player) -> String? {
+        let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        guard let verb = words.first?.lowercased() else { return nil }
+        let argument = words.dropFirst().first
+        switch verb {
+        case "pause": player.pause()
+        case "resume", "play": player.resume()
+        case "toggle": player.togglePause()
+        case "next": player.next()
+        case "previous", "prev": player.previous()
+        case "stop": player.stop()
+        case "seek":
+            guard let argument, let seconds = Double(argument) else { return "seek needs seconds: seek 90, seek +5, seek -5" }
+            if argument.hasPrefix("+") || argument.hasPrefix("-") { player.seek(by: seconds) } else { player.seek(to: seconds) }
+        case "volume":
+            guard let argument, let percent = Int(argument) else { return "volume needs a percentage: volume 80" }
+            player.setVolume(percent)
+        default:
+            return "unknown command; use pause, resume, toggle, next, previous, stop, seek or volume"
+        }
+        return nil
     }
 }
