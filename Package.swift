@@ -17,6 +17,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "termplayer", targets: ["TermPlayer"]),
+        .executable(name: "termplayer-play", targets: ["TermPlayerPlay"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -42,6 +43,10 @@ let package = Package(
 
         // MARK: One Swift facade per C library
 
+        /// Threads and a wake-up signal on pthreads, for the modules the Foundation-free player links.
+        .target(name: "CThreadShims"),
+        .target(name: "OSThreads", dependencies: ["CThreadShims"], swiftSettings: strictSettings),
+
         .target(
             name: "MPEGAudio",
             dependencies: ["CMpg123", .product(name: "SystemPackage", package: "swift-system")],
@@ -49,7 +54,7 @@ let package = Package(
         ),
         .target(
             name: "CurlTransfer",
-            dependencies: ["CCurl", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["CCurl", "OSThreads", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: strictSettings
         ),
 
@@ -58,8 +63,18 @@ let package = Package(
         .target(name: "APIClient", dependencies: ["LibraryModel", "CurlTransfer"], swiftSettings: strictSettings),
         .target(
             name: "PlayerCore",
-            dependencies: ["MPEGAudio", "CurlTransfer", "CPulse", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["MPEGAudio", "CurlTransfer", "CPulse", "OSThreads", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: strictSettings
+        ),
+
+        /// Headless playback, in the `termplayer-play` process `termplayer play` hands over to. Nothing
+        /// here may link Foundation: it is what keeps that process small.
+        .target(name: "HeadlessPlayback", dependencies: ["PlayerCore", "CurlTransfer", "OSThreads"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "TermPlayerPlay",
+            dependencies: ["HeadlessPlayback"],
+            swiftSettings: strictSettings,
+            linkerSettings: [.unsafeFlags(["-static-stdlib"])]
         ),
 
         // MARK: The bundled library service
@@ -90,6 +105,7 @@ let package = Package(
                 "LibraryServer",
                 "APIClient",
                 "PlayerCore",
+                "HeadlessPlayback",
                 "MPEGAudio",
                 "CurlTransfer",
                 "CNcursesW",
@@ -128,7 +144,7 @@ let package = Package(
         .testTarget(
             name: "PlayerTests",
             dependencies: [
-                "PlayerCore", "MPEGAudio", "CurlTransfer", "LibraryServer", "LibraryModel", "TestSupport",
+                "PlayerCore", "HeadlessPlayback", "MPEGAudio", "CurlTransfer", "LibraryServer", "LibraryModel", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,6 +1,10 @@
 internal import CCurl
-import Foundation
+import OSThreads
 import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs HTTP transfers with libcurl's multi interface on one thread of its own.
 ///
@@ -39,9 +43,7 @@ public final class CurlSession: Sendable {
             preconditionFailure("curl_multi_init failed: libcurl could not allocate a multi handle")
         }
         self.multi = multi
-        let thread = Thread { [self] in self.run() }
-        thread.name = name
-        thread.start()
+        OSThread.detach(name: name) { [self] in self.run() }
     }
 
     /// Performs `request` and returns the whole response. HTTP error statuses are responses, not errors.

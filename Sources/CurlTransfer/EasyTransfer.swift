@@ -1,5 +1,7 @@
 internal import CCurl
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One libcurl easy handle and everything its callbacks touch. Lives on the session thread only.
 final class EasyTransfer {
@@ -172,14 +174,14 @@ final class EasyTransfer {
 
     /// Header lines arrive one per call; a new status line (after a redirect or a 100) starts afresh.
     fileprivate func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
-        let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let line = String(decoding: bytes, as: UTF8.self).trimmingHeaderWhitespace()
         if line.hasPrefix("HTTP/") {
             responseHeaders.removeAll()
             return
         }
         guard let colon = line.firstIndex(of: ":") else { return }
         let name = line[..<colon].lowercased()
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        let value = line[line.index(after: colon)...].trimmingHeaderWhitespace()
         responseHeaders.append((name, value))
     }
 
@@ -218,5 +220,14 @@ extension Duration {
     var milliseconds: Int {
         let (seconds, attoseconds) = components
         return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+    }
+}
+
+extension StringProtocol {
+    /// Without the spaces, tabs and line ends HTTP allows around a header line and its value.
+    fileprivate func trimmingHeaderWhitespace() -> String {
+        let isWhitespace = { (character: Character) in character == " " || character == "\t" || character.isNewline }
+        guard let first = firstIndex(where: { !isWhitespace($0) }), let last = lastIndex(where: { !isWhitespace($0) }) else { return "" }
+        return String(self[first...last])
     }
 }

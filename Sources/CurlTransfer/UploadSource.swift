@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import SystemPackage
 
 /// Feeds a request body to libcurl's read callback, from memory or streamed from a file.

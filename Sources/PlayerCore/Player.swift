@@ -1,5 +1,5 @@
 public import CurlTransfer
-import Foundation
+import OSThreads
 
 /// Plays queues of MP3 URLs: libcurl streams them, libmpg123 decodes them, and PulseAudio (or a WAV file)
 /// plays them.
@@ -8,7 +8,7 @@ import Foundation
 /// `drainEvents()` read what it last published, so a UI thread never waits on the network or on audio.
 public final class Player: Sendable {
     private let mailbox: EngineMailbox
-    private let finished = DispatchSemaphore(value: 0)
+    private let finished = WakeupSignal()
 
     /// - Parameters:
     ///   - output: where the sound goes.
@@ -33,12 +33,10 @@ public final class Player: Sendable {
         let mailbox = EngineMailbox(onChange: onChange)
         self.mailbox = mailbox
         let finished = self.finished
-        let thread = Thread {
+        OSThread.detach(name: "termplayer-player") {
             PlaybackEngine(parts: parts, mailbox: mailbox).run()
             finished.signal()
         }
-        thread.name = "termplayer-player"
-        thread.start()
     }
 
     // MARK: Commands
@@ -74,7 +72,6 @@ public final class Player: Sendable {
     /// Waits at most `timeout` for that.
     public func shutdown(timeout: Duration = .seconds(2)) {
         mailbox.send(.shutdown)
-        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-        _ = finished.wait(timeout: .now() + seconds)
+        finished.wait(timeout: timeout)
     }
 }

@@ -104,7 +104,7 @@ struct PulsePlaybackTests {
         if spans.count == 2 {
             let gap = spans[1].lowerBound - spans[0].upperBound
             #expect(gap > 1.0 && gap < 1.6, "the pause is heard as \(gap) s of silence")
-            let heard = spans.reduce(0) { $0 + $1.upperBound - $1.lowerBound }
+            let heard = SignalAnalysis.heardSeconds(spans)
             #expect(abs(heard - 3) < 0.15, "all 3 s are heard, none twice: \(heard)")
         }
     }
@@ -124,13 +124,11 @@ struct PulsePlaybackTests {
         #expect(await Self.waitUntil(player) { $0.status == .stopped })
         let samples = capture.stop()
         let spans = SignalAnalysis.soundSpans(samples)
-        let heard = spans.reduce(0) { $0 + $1.upperBound - $1.lowerBound }
+        let heard = SignalAnalysis.heardSeconds(spans)
         // About 0.8 s before the seek (less what the output held when it was flushed), and 1.5 s after.
         #expect(heard > 2.0 && heard < 2.7, "\(heard) s heard")
-        if let last = spans.last {
-            let after = SignalAnalysis.frequency(SignalAnalysis.slice(samples, from: last.upperBound - 1.2, to: last.upperBound - 0.1))
-            #expect(abs(after - 880) < 5, "the second half's tone after the seek: \(after) Hz")
-        }
+        let after = SignalAnalysis.finalTone(samples, lasting: 1.2)
+        #expect(abs(after - 880) < 5, "the second half's tone after the seek: \(after) Hz")
     }
 
     @Test("--start begins inside the track")
@@ -145,6 +143,38 @@ struct PulsePlaybackTests {
         #expect(spans.count == 1)
         #expect(abs((heard.upperBound - heard.lowerBound) - 2.5) < 0.1, "\(heard)")
         #expect(abs(SignalAnalysis.frequency(SignalAnalysis.slice(samples, from: heard.lowerBound + 0.1, to: heard.upperBound - 0.1)) - 880) < 5)
+    }
+
+    @Test("--commands: a seek read from standard input steers the played stream; an unknown line is named")
+    func scriptedCommands() async throws {
+        let stepped = try Fixtures.steppedToneMP3(frequencies: [440, 880], secondsEach: 3)
+        var environment = try Self.server().environment
+        environment.merge(ProcessInfo.processInfo.environment) { mine, _ in mine }
+        let capture = try Self.server().capture()
+        let result = try Fixtures.runAllowingFailure(
+            try TermPlayerBinary.path, ["play", "--commands", stepped.path], environment: environment, input: Data("seek 4\nbogus\n".utf8))
+        let samples = capture.stop()
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains("ignored \"bogus\""), "an unknown command is named, not obeyed: \(result.standardError)")
+        let spans = SignalAnalysis.soundSpans(samples)
+        let heard = SignalAnalysis.heardSeconds(spans)
+        #expect(heard > 1.8 && heard < 2.2, "2 s after the seek to 4 s, not 6 s: \(heard) s heard")
+        let tone = SignalAnalysis.finalTone(samples, lasting: 1.5)
+        #expect(abs(tone - 880) < 5, "the second half's tone: \(tone) Hz")
+    }
+
+    @Test("termplayer play without termplayer-play beside it plays in its own process, to the same samples")
+    func inProcessFallback() async throws {
+        let tone = try Fixtures.toneMP3(frequency: 440, seconds: 1.5)
+        let folder = try Fixtures.temporaryDirectory("lone-binary")
+        let lone = folder.appendingPathComponent("termplayer")
+        try FileManager.default.copyItem(atPath: try TermPlayerBinary.path, toPath: lone.path)
+        let wav = folder.appendingPathComponent("out.wav").path
+        let result = try Fixtures.runAllowingFailure(lone.path, ["play", "--output", "wav:\(wav)", tone.path])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.isEmpty, "\(result.standardError)")
+        let size = try FileManager.default.attributesOfItem(atPath: wav)[.size] as? Int ?? 0
+        #expect((size - 44) / 4 == Int(1.5 * 44100))
     }
 
     @Test("two tracks back to back: no gap heard, and the WAV holds exactly both decodes")
@@ -249,9 +279,9 @@ struct PulsePlaybackTests {
         let samples = capture.stop()
         #expect(result.status == 0, "\(result.standardError)")
         let spans = SignalAnalysis.soundSpans(samples)
-        let heard = spans.reduce(0) { $0 + $1.upperBound - $1.lowerBound }
+        let heard = SignalAnalysis.heardSeconds(spans)
         #expect(abs(heard - 8) < 0.15, "the whole track, none of it twice: \(heard) s in \(spans)")
-        let frequency = SignalAnalysis.frequency(SignalAnalysis.slice(samples, from: spans.last.map { $0.upperBound - 2 } ?? 0, to: spans.last?.upperBound ?? 0))
+        let frequency = SignalAnalysis.finalTone(samples, lasting: 2)
         #expect(abs(frequency - 440) < 3, "the end of the track is clean: \(frequency) Hz")
     }
 

@@ -24,6 +24,8 @@ public final class PulseAudioServer: Sendable {
             try server.start()
             setenv("PULSE_SERVER", server.address, 1)
             setenv("PULSE_SINK", server.sinkName, 1)
+            // The daemon has daemonized away from us: end it with the test process, not after.
+            atexit { if case .success(let server) = PulseAudioServer.shared { server.kill() } }
             return .success(server)
         } catch let error as Fixtures.FixtureError {
             return .failure(error)
@@ -157,6 +159,18 @@ public enum SignalAnalysis {
             }
         }
         return spans.map { Double($0.lowerBound) * seconds...Double($0.upperBound + 1) * seconds }
+    }
+
+    /// Seconds of sound in all of `spans` together.
+    public static func heardSeconds(_ spans: [ClosedRange<Double>]) -> Double {
+        spans.reduce(0) { $0 + $1.upperBound - $1.lowerBound }
+    }
+
+    /// The frequency of the last `seconds` of sound in `samples` (less its final 0.1 s, where it fades
+    /// out), or 0 when nothing was heard.
+    public static func finalTone(_ samples: [Float], lasting seconds: Double) -> Double {
+        guard let last = soundSpans(samples).last else { return 0 }
+        return frequency(slice(samples, from: last.upperBound - seconds, to: last.upperBound - 0.1))
     }
 
     /// The strongest frequency in a stretch of samples, by counting zero crossings (a pure tone's

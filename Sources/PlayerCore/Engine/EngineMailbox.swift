@@ -1,4 +1,4 @@
-import Foundation
+import OSThreads
 import Synchronization
 
 /// Everything that crosses between the engine's thread and the rest: commands in, snapshots and events
@@ -59,35 +59,5 @@ final class EngineMailbox: Sendable {
             return old != new
         }
         if changed { onChange() }
-    }
-}
-
-/// A flag and a condition: `signal` sets the flag, `wait` sleeps until it is set (or the timeout), then
-/// clears it. Signals sent while nobody waits are not lost.
-final class WakeupSignal: Sendable {
-    private let condition = NSCondition()
-    nonisolated(unsafe) private var signalled = false  // guarded by `condition`
-
-    func signal() {
-        condition.lock()
-        signalled = true
-        condition.signal()
-        condition.unlock()
-    }
-
-    func wait(timeout: Duration?) {
-        condition.lock()
-        defer {
-            signalled = false
-            condition.unlock()
-        }
-        if let timeout {
-            guard timeout > .zero else { return }
-            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-            let deadline = Date(timeIntervalSinceNow: seconds)
-            while !signalled, condition.wait(until: deadline) {}
-        } else {
-            while !signalled { condition.wait() }
-        }
     }
 }

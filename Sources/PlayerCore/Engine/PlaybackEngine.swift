@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import MPEGAudio
 
 /// What callers ask of the engine; queued and applied on the engine's thread.

@@ -1,5 +1,5 @@
 internal import CPulse
-import Foundation
+import OSThreads
 import MPEGAudio
 import Synchronization
 
@@ -75,7 +75,7 @@ final class PulseSink: AudioSink {
             case PA_CONTEXT_FAILED, PA_CONTEXT_TERMINATED: throw .pulseUnreachable(reason: reason)
             default:
                 guard ContinuousClock.now < deadline else { throw .pulseUnreachable(reason: "no answer within 5 s") }
-                Thread.sleep(forTimeInterval: 0.005)
+                OSThread.sleep(for: .milliseconds(5))
             }
         }
     }

@@ -1,5 +1,7 @@
 import CurlTransfer
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 
 /// What the engine gets when it asks a source for bytes.

@@ -1,4 +1,5 @@
 import Foundation
+import PlayerCore
 
 #if canImport(Glibc)
 import Glibc
@@ -12,13 +13,9 @@ enum Terminal {
 
     static var standardOutputIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
 
-    /// "3:07" or "1:02:03".
+    /// A song's length to the nearest second: "3:07" or "1:02:03".
     static func duration(_ seconds: Double?) -> String {
-        guard let seconds, seconds.isFinite, seconds >= 0 else { return "" }
-        let total = Int(seconds.rounded())
-        let (hours, minutes, secs) = (total / 3600, total / 60 % 60, total % 60)
-        let twoDigits = { (value: Int) in value < 10 ? "0\(value)" : "\(value)" }
-        return hours > 0 ? "\(hours):\(twoDigits(minutes)):\(twoDigits(secs))" : "\(minutes):\(twoDigits(secs))"
+        PlaybackClock.format(seconds.map { $0.rounded() })
     }
 }
 

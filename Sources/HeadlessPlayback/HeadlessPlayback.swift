@@ -1,0 +1,118 @@
+public import PlayerCore
+import CurlTransfer
+import OSThreads
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What `termplayer play` does once it knows its tracks: plays them, shows where it is, obeys
+/// `--commands`, and says how it ended.
+///
+/// It links no Foundation, so it runs in the small `termplayer-play` process that `termplayer play`
+/// hands over to (see `PlaybackArguments` for the hand-over).
+public struct HeadlessPlayback: Sendable, Equatable {
+    public var tracks: [Track]
+    public var output: OutputChoice
+    /// Seconds into the first track.
+    public var start: Double
+    public var streamBufferKiB: Int
+    /// Lines on standard input are commands (`ScriptedControl`).
+    public var readsCommands: Bool
+
+    public init(tracks: [Track], output: OutputChoice = .pulse, start: Double = 0, streamBufferKiB: Int = 1024, readsCommands: Bool = false) {
+        self.tracks = tracks
+        self.output = output
+        self.start = start
+        self.streamBufferKiB = streamBufferKiB
+        self.readsCommands = readsCommands
+    }
+
+    /// Plays to the end of the queue, a `stop` command, Ctrl-C or SIGTERM, and returns the exit status:
+    /// 0 when every track played, 1 when any failed or playback was interrupted.
+    public func run() -> Int32 {
+        let wakeup = WakeupSignal()
+        let interrupted = InterruptWatcher.install { wakeup.signal() }
+        let player = Player(output: output, session: CurlSession(name: "tp-stream"), streamBuffer: streamBufferKiB << 10) {
+            wakeup.signal()
+        }
+        player.play(tracks, from: start)
+        if readsCommands { ScriptedControl.start(player) { wakeup.signal() } }
+
+        let console = Console()
+        var failed = false
+        var finished = false
+        while !finished {
+            // Events and failures wake the loop at once; the timeout ticks the position line.
+            wakeup.wait(timeout: console.isTerminal ? .milliseconds(250) : .seconds(1))
+            for event in player.drainEvents() {
+                switch event {
+                case .trackStarted(let track, let index):
+                    console.say("▶ \(index + 1)/\(tracks.count)  \(track.title)\(track.artist.isEmpty ? "" : " — \(track.artist)")")
+                case .trackEnded:
+                    break
+                case .trackFailed(let track, _, let error):
+                    failed = true
+                    console.complain("error: \(track.title): \(error)")
+                case .outputFailed(let error):
+                    console.complain("error: \(error)")
+                case .queueFinished, .stopped:
+                    finished = true
+                }
+            }
+            let snapshot = player.snapshot
+            if snapshot.status == .stopped, let error = snapshot.lastError, case .output = error {
+                failed = true
+                finished = true
+            }
+            if interrupted.isSet {
+                console.complain("interrupted")
+                failed = true
+                finished = true
+            }
+            if !finished, snapshot.track != nil {
+                let total = snapshot.duration.map { " / \(PlaybackClock.format($0))" } ?? ""
+                console.showProgress("\(snapshot.status == .buffering ? "…" : "▶") \(PlaybackClock.format(snapshot.position))\(total)")
+            }
+        }
+        console.clearProgress()
+        player.shutdown()
+        return failed ? 1 : 0
+    }
+}
+
+/// Standard output and error for a command that may or may not be on a terminal: the position line is
+/// drawn in place only on a terminal, and every message goes out at once, unbuffered.
+public struct Console {
+    let isTerminal = isatty(STDOUT_FILENO) == 1
+    private static let clearLine = "\r\u{1B}[K"
+
+    func say(_ line: String) {
+        Self.write((isTerminal ? Self.clearLine : "") + line + "\n", to: STDOUT_FILENO)
+    }
+
+    func complain(_ line: String) {
+        if isTerminal { Self.write(Self.clearLine, to: STDOUT_FILENO) }
+        Self.write(line + "\n", to: STDERR_FILENO)
+    }
+
+    func showProgress(_ text: String) {
+        if isTerminal { Self.write(Self.clearLine + "  " + text, to: STDOUT_FILENO) }
+    }
+
+    func clearProgress() {
+        if isTerminal { Self.write(Self.clearLine, to: STDOUT_FILENO) }
+    }
+
+    /// Writes all of `text`; a closed pipe or full disk loses the message, never the playback.
+    public static func write(_ text: String, to descriptor: Int32) {
+        var text = text
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(descriptor, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
+                if written > 0 { offset += written } else if written == -1, errno == EINTR { continue } else { return }
+            }
+        }
+    }
+}
