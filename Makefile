@@ -37,7 +37,7 @@ bench:
 install: CONFIG = release
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/termplayer/demo
-	install -m 755 .build/release/termplayer $(DESTDIR)$(PREFIX)/bin/termplayer
+	install -m 755 .build/release/termplayer .build/release/termplayer-play $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 demo/* $(DESTDIR)$(PREFIX)/share/termplayer/demo/
 
 clean:

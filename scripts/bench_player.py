@@ -128,6 +128,10 @@ class Cmus:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.socket = self.folder / "cmus.socket"
         self.env = dict(env, HOME=str(self.folder), XDG_CONFIG_HOME=str(self.folder / "config"), TERM="xterm")
+        # Without D-Bus, cmus stops at start to report that MPRIS is unavailable, waiting for Enter.
+        rc = self.folder / "config" / "cmus" / "rc"
+        rc.parent.mkdir(parents=True, exist_ok=True)
+        rc.write_text("set mpris=false\nset output_plugin=pulse\n")
         subprocess.run(["tmux", "-L", "bench-cmus", "new-session", "-d", "-x", "120", "-y", "40",
                         f"cmus --listen {self.socket}"], env=self.env, check=True)
         for _ in range(100):
@@ -138,8 +142,11 @@ class Cmus:
         self.pid = int(subprocess.run(["pgrep", "-n", "-x", "cmus"], capture_output=True, text=True).stdout.split()[0])
 
     def remote(self, *arguments):
-        return subprocess.run(["cmus-remote", "--server", str(self.socket), *arguments], env=self.env,
-                              capture_output=True, text=True)
+        try:
+            return subprocess.run(["cmus-remote", "--server", str(self.socket), *arguments], env=self.env,
+                                  capture_output=True, text=True, timeout=5)
+        except subprocess.TimeoutExpired:
+            return subprocess.CompletedProcess(arguments, 124, "", "cmus-remote timed out")
 
     def stop(self):
         self.remote("-C", "quit")

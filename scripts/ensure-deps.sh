@@ -7,7 +7,7 @@ set -euo pipefail
 
 build_packages=(pkg-config libncursesw5-dev libmpg123-dev libpulse-dev libcurl4-openssl-dev libsqlite3-dev)
 test_packages=(sox libsox-fmt-mp3 lame pulseaudio pulseaudio-utils tmux python3-pip)
-bench_packages=(mpg123 wrk procps)
+bench_packages=(mpg123 cmus tmux wrk procps)
 test_python=(openapi-spec-validator)
 
 want=("${build_packages[@]}")

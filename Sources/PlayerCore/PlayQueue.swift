@@ -83,6 +83,12 @@ public struct PlayQueue: Sendable, Equatable {
 
     public mutating func stop() { cursor = nil }
 
+    /// Adds tracks at the end (of the shuffled order too), without changing what plays now.
+    public mutating func append(_ more: [Track]) {
+        order += tracks.count..<tracks.count + more.count
+        tracks += more
+    }
+
     private func successor(of position: Int) -> Int? {
         if position + 1 < order.count { return position + 1 }
         return repeatMode == .all && !order.isEmpty ? 0 : nil

@@ -46,6 +46,9 @@ public final class Player: Sendable {
         mailbox.send(.play(tracks, index: index, start: seconds))
     }
 
+    /// Adds tracks to the end of the queue; what plays now goes on.
+    public func append(_ tracks: [Track]) { mailbox.send(.append(tracks)) }
+
     public func pause() { mailbox.send(.pause) }
     public func resume() { mailbox.send(.resume) }
     public func togglePause() { mailbox.send(.toggle) }

@@ -21,6 +21,17 @@ struct EngineTests {
         rig.player.shutdown()
     }
 
+    @Test("a track appended while the last one plays is played after it, without a gap")
+    func appendWhilePlaying() async throws {
+        let rig = FakeRig(sources: ["fake://a": try Tones.bytes(seconds: 1), "fake://b": try Tones.bytes(frequency: 660, seconds: 0.5)])
+        rig.player.play([Tones.track("a")])
+        rig.player.append([Tones.track("b")])
+        let events = await rig.events { $0 == .queueFinished }
+        #expect(events.contains(.trackStarted(Tones.track("b"), index: 1)))
+        #expect(rig.sink.frames == 44100 + 22050)
+        rig.player.shutdown()
+    }
+
     @Test("pause stops the output taking audio; resume carries on from there")
     func pauseAndResume() async throws {
         let sink = FakeSink(budget: 44100)  // a quarter of a second
@@ -229,6 +240,18 @@ struct PlayQueueTests {
         #expect(queue.order == [0, 1, 2, 3] && queue.currentIndex == 1)
         let moved = queue.skipForward()
         #expect(moved && queue.currentIndex == 2)
+    }
+
+    @Test("appending extends the queue, shuffled or not, and the current track goes on")
+    func append() {
+        var queue = PlayQueue(Array(tracks.prefix(2)), startingAt: 1)
+        #expect(queue.naturalSuccessor == nil)
+        queue.append(Array(tracks.suffix(2)))
+        #expect(queue.currentIndex == 1 && queue.naturalSuccessor == 2)
+        #expect(queue.tracks == tracks && queue.order == [0, 1, 2, 3])
+        queue.setShuffle(true)
+        queue.append([Tones.track("t4")])
+        #expect(queue.currentIndex == 1 && queue.order.last == 4 && queue.order.sorted() == [0, 1, 2, 3, 4])
     }
 
     @Test("an index outside the queue plays nothing")

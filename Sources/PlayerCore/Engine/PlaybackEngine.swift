@@ -6,6 +6,7 @@ import MPEGAudio
 /// What callers ask of the engine; queued and applied on the engine's thread.
 enum PlayerCommand: Sendable {
     case play([Track], index: Int, start: Double)
+    case append([Track])
     case pause
     case resume
     case toggle
@@ -299,6 +300,8 @@ final class PlaybackEngine {
         case .volume(let percent):
             volume = min(150, max(0, percent))
             sink?.setVolume(volume)
+        case .append(let tracks):
+            queue.append(tracks)
         case .shuffle(let on):
             shuffle = on
             queue.setShuffle(on)
