@@ -77,6 +77,10 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-static-stdlib"])]
         ),
 
+        /// The terminal UI's logic: state, reducer, keymap, and rendering to a text frame. No terminal
+        /// here, so tests drive it directly; the ncurses layer lives in `TermPlayer`.
+        .target(name: "TerminalUI", dependencies: ["LibraryModel", "PlayerCore"], swiftSettings: strictSettings),
+
         // MARK: The bundled library service
 
         .target(
@@ -106,6 +110,8 @@ let package = Package(
                 "APIClient",
                 "PlayerCore",
                 "HeadlessPlayback",
+                "TerminalUI",
+                "OSThreads",
                 "MPEGAudio",
                 "CurlTransfer",
                 "CNcursesW",
@@ -150,6 +156,7 @@ let package = Package(
             ],
             swiftSettings: testSettings
         ),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "PlayerCore", "LibraryModel"], swiftSettings: testSettings),
         .testTarget(
             name: "CommandTests",
             dependencies: ["LibraryModel", "TestSupport"],

@@ -49,6 +49,11 @@ public struct PreparedServer: Sendable {
     public let createdTokenFile: FilePath?
     let address: String
 
+    /// Serves until the calling task is cancelled, leaving signals to the program it is embedded in (the UI).
+    public func runUntilCancelled() async throws {
+        try await application.run()
+    }
+
     /// Serves until SIGINT or SIGTERM, then shuts down gracefully (in-flight requests and ingests finish).
     public func run() async throws {
         do {

@@ -17,6 +17,7 @@ struct TermPlayerCommand: AsyncParsableCommand {
             """,
         version: TermPlayerVersion.current,
         subcommands: [
+            UICommand.self,
             ServeCommand.self,
             UploadCommand.self,
             ImportCommand.self,
@@ -25,6 +26,7 @@ struct TermPlayerCommand: AsyncParsableCommand {
             StatusCommand.self,
             PlayCommand.self,
             VersionCommand.self,
-        ]
+        ],
+        defaultSubcommand: UICommand.self
     )
 }

@@ -137,7 +137,9 @@ struct UploadTests {
 
     @Test("a bundle copied into the bucket folder by hand appears within 2 s", arguments: [false, true])
     func droppedIn(polling: Bool) async throws {
-        let library = try await TestLibrary(watchMode: polling ? .polling(interval: .seconds(1)) : .automatic)
+        // A half-second scan: with the default 1 s, a file caught half-written by one scan is only
+        // finished at the next, and two scans plus ingest overran 2 s on a loaded CI machine.
+        let library = try await TestLibrary(watchMode: polling ? .polling(interval: .milliseconds(500)) : .automatic)
         let bundle = try BundleFixture(id: "dropped", title: "Dropped In")
         try await library.live { client in
             // Let the start-up scan finish, so only the watcher can find the new files.

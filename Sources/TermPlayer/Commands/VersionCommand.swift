@@ -15,6 +15,6 @@ struct VersionCommand: ParsableCommand {
         print("  \(CurlSession.libraryVersion)")
         print("  \(MP3Probe.libraryDescription)")
         print("  libpulse \(PulseAudioLibrary.version)")
-        print("  \(TerminalLibrary.version)")
+        print("  \(CursesScreen.libraryVersion)")
     }
 }

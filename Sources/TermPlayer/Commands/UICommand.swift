@@ -1,0 +1,81 @@
+import APIClient
+import ArgumentParser
+import CurlTransfer
+import Foundation
+import LibraryServer
+import OSThreads
+import PlayerCore
+import SystemPackage
+import TerminalUI
+
+/// Bare `termplayer`: the terminal UI.
+struct UICommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ui",
+        abstract: "The terminal UI (what `termplayer` with no command opens).",
+        discussion: """
+            Uses --server URL, else TERMPLAYER_SERVER, else `server = URL` in $XDG_CONFIG_HOME/termplayer/config; \
+            with none of these it runs the library service inside itself over the local library (--library), \
+            and offers the demo songs when that is empty. Keys can be rebound in $XDG_CONFIG_HOME/termplayer/keys, \
+            one `KEY COMMAND` per line; `?` in the UI lists the keys and the command names.
+            """
+    )
+
+    @Option(help: ArgumentHelp("The library service's URL.", valueName: "url"))
+    var server: String?
+
+    @Option(help: ArgumentHelp("The local library, when no service is configured (default: the standard library folder).", valueName: "dir"))
+    var library: String?
+
+    func run() async throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw CommandFailure(message: "the terminal UI needs a terminal; in scripts, use `termplayer play`, `songs` or `genres`")
+        }
+        let config = try UserConfig.load()
+        let (keymap, keymapProblem) = Self.loadKeymap(config.keymapFile)
+        let environmentServer = ProcessInfo.processInfo.environment["TERMPLAYER_SERVER"].flatMap { $0.isEmpty ? nil : $0 }
+        var embedded: EmbeddedService?
+        let serverURL: String
+        if let configured = server ?? environmentServer ?? config.server {
+            serverURL = configured
+        } else {
+            let folder = LocalLibrary(root: library.map { FilePath($0) } ?? LocalLibrary.defaultRoot())
+            let service = try await EmbeddedService.start(library: folder)
+            embedded = service
+            serverURL = service.url
+        }
+        defer { embedded?.stop() }
+
+        let inbox = ActionInbox()
+        let screen: CursesScreen
+        do {
+            screen = try CursesScreen()
+        } catch {
+            throw CommandFailure(message: error.description)
+        }
+        var state = AppState(
+            width: screen.width, height: screen.height,
+            serverName: embedded == nil ? serverURL : "local library", keymap: keymap)
+        state.message = keymapProblem
+        let player = Player(output: .pulse, session: CurlSession(name: "tp-stream")) { inbox.wake() }
+        let loop = UILoop(screen: screen, state: state, client: LibraryClient(server: serverURL), player: player, inbox: inbox, embedded: embedded)
+        // ncurses belongs to one thread of our own, never to Swift concurrency's pool.
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            OSThread.detach(name: "tp-ui") {
+                loop.run()
+                done.resume()
+            }
+        }
+        player.shutdown(timeout: .milliseconds(500))
+    }
+
+    /// The user's keymap file over the standard keys; a broken file is reported in the UI, not fatal.
+    private static func loadKeymap(_ file: URL) -> (Keymap, StatusMessage?) {
+        guard let text = try? String(contentsOf: file, encoding: .utf8) else { return (.standard, nil) }
+        do {
+            return (try Keymap.reading(text), nil)
+        } catch {
+            return (.standard, StatusMessage("\(file.path), \(error) — using the standard keys", isError: true))
+        }
+    }
+}

@@ -1,0 +1,129 @@
+public import PlayerCore
+
+/// The five views, by the number key that opens each.
+public enum View: Int, Sendable, CaseIterable {
+    case songs = 1, genres, artists, queue, search
+
+    public var title: String {
+        switch self {
+        case .songs: "Songs"
+        case .genres: "Genres"
+        case .artists: "Artists"
+        case .queue: "Queue"
+        case .search: "Search"
+        }
+    }
+
+    /// How many side-by-side lists the view has.
+    var paneCount: Int {
+        switch self {
+        case .genres: 2
+        case .artists: 3
+        default: 1
+        }
+    }
+}
+
+/// A list's cursor and scroll position.
+public struct ListCursor: Sendable, Equatable {
+    public var selected = 0
+    /// The first row shown.
+    public var top = 0
+
+    public init(selected: Int = 0, top: Int = 0) {
+        self.selected = selected
+        self.top = top
+    }
+
+    /// Moves by `delta` rows within `count`, scrolling so the cursor stays among `visible` rows.
+    mutating func move(by delta: Int, count: Int, visible: Int) {
+        move(to: selected + delta, count: count, visible: visible)
+    }
+
+    mutating func move(to row: Int, count: Int, visible: Int) {
+        selected = count == 0 ? 0 : min(max(0, row), count - 1)
+        keepVisible(count: count, visible: visible)
+    }
+
+    /// After the list or the window changed: the cursor stays inside both.
+    mutating func keepVisible(count: Int, visible: Int) {
+        selected = count == 0 ? 0 : min(selected, count - 1)
+        let rows = max(1, visible)
+        if selected < top { top = selected }
+        if selected >= top + rows { top = selected - rows + 1 }
+        top = max(0, min(top, max(0, count - rows)))
+    }
+}
+
+public enum LoadState: Sendable, Equatable {
+    case loading
+    case loaded
+    /// The service could not be reached or answered badly; retried on its own.
+    case failed(String)
+}
+
+/// A line for the status bar.
+public struct StatusMessage: Sendable, Equatable {
+    public var text: String
+    public var isError: Bool
+
+    public init(_ text: String, isError: Bool = false) {
+        self.text = text
+        self.isError = isError
+    }
+}
+
+/// Everything the UI shows, and nothing else: the renderer draws it, the reducer changes it.
+public struct AppState: Sendable, Equatable {
+    public var width: Int
+    public var height: Int
+    public var view: View = .songs
+    /// Which pane of a multi-pane view has the keyboard.
+    public var focus = 0
+    public var library = Library.empty
+    public var loadState = LoadState.loading
+    /// Where the library comes from, for the title bar.
+    public var serverName: String
+
+    public var songSort = SongSort.title
+    public var songs = ListCursor()
+    public var genres = ListCursor()
+    public var genreSongs = ListCursor()
+    public var artists = ListCursor()
+    public var albums = ListCursor()
+    public var albumSongs = ListCursor()
+
+    /// What was last given to the player, in the order given.
+    public var queue: [LibrarySong] = []
+    public var queueCursor = ListCursor()
+
+    public var query = ""
+    /// Keys go to the query while true.
+    public var isEditingQuery = false
+    /// Songs matching `query`, indexes into the library.
+    public var searchResults: [Int] = []
+    public var searchCursor = ListCursor()
+
+    public var player = PlayerSnapshot()
+    public var message: StatusMessage?
+    public var isShowingHelp = false
+    public var keymap: Keymap
+    /// The library is the embedded one and empty: the UI offers the demo songs.
+    public var offersDemo = false
+
+    public init(width: Int, height: Int, serverName: String, keymap: Keymap = .standard) {
+        self.width = width
+        self.height = height
+        self.serverName = serverName
+        self.keymap = keymap
+    }
+
+    /// Below this the UI only says the terminal is too small.
+    public static let minimumWidth = 40
+    public static let minimumHeight = 8
+
+    public var isTooSmall: Bool { width < Self.minimumWidth || height < Self.minimumHeight }
+
+    /// Rows a list has: all but the tab bar, the list heading, two now-playing lines and the status line.
+    public var listRows: Int { max(1, height - 5) }
+}

@@ -1,0 +1,138 @@
+public import LibraryModel
+public import PlayerCore
+
+/// One song as the UI lists and plays it: the fields it shows, and its URL.
+public struct LibrarySong: Sendable, Equatable, Identifiable {
+    public var id: String
+    public var title: String
+    public var artist: String
+    public var album: String
+    public var genre: String
+    public var year: Int?
+    public var duration: Double?
+    public var file: String
+
+    public init(id: String, title: String, artist: String = "", album: String = "", genre: String = "", year: Int? = nil, duration: Double? = nil, file: String) {
+        (self.id, self.title, self.artist, self.album, self.genre) = (id, title, artist, album, genre)
+        (self.year, self.duration, self.file) = (year, duration, file)
+    }
+
+    public init(_ song: Song) {
+        self.init(id: song.id, title: song.title, artist: song.artist, album: song.album, genre: song.genre,
+                  year: song.year, duration: song.duration, file: song.file)
+    }
+
+    public var track: Track {
+        Track(id: id, url: file, title: title, artist: artist, album: album, duration: duration)
+    }
+}
+
+public enum SongSort: String, Sendable, CaseIterable {
+    case title, artist, album, year
+
+    var next: SongSort {
+        let all = Self.allCases
+        return all[((all.firstIndex(of: self) ?? 0) + 1) % all.count]
+    }
+}
+
+/// The library as the UI browses it, with every index a view needs built once, off the UI thread, when
+/// the songs arrive: a keypress then only walks what is on screen.
+public struct Library: Sendable, Equatable {
+    public struct GenreEntry: Sendable, Equatable {
+        public var name: String
+        /// Indexes into `songs`, in title order.
+        public var songs: [Int]
+    }
+
+    public struct AlbumEntry: Sendable, Equatable {
+        public var name: String
+        public var songs: [Int]
+    }
+
+    public struct ArtistEntry: Sendable, Equatable {
+        public var name: String
+        public var albums: [AlbumEntry]
+    }
+
+    /// In title order, as the API lists them.
+    public let songs: [LibrarySong]
+    /// Genres as the API lists them (by id), with their songs.
+    public let genres: [GenreEntry]
+    /// Artists by name, each with albums by name.
+    public let artists: [ArtistEntry]
+    /// Each song's title, artist and album, lowercased, for search as you type.
+    private let searchText: [[UInt8]]
+    /// Song orders other than by title, keyed by sort.
+    private let orders: [SongSort: [Int]]
+
+    public init(songs: [Song], genres: [Genre]) {
+        self.init(songs: songs.map(LibrarySong.init), genreNames: genres.map(\.genre))
+    }
+
+    public init(songs: [LibrarySong], genreNames: [String]) {
+        self.songs = songs
+        var byGenre: [String: [Int]] = [:]
+        var byArtist: [String: [String: [Int]]] = [:]
+        for (index, song) in songs.enumerated() {
+            byGenre[song.genre, default: []].append(index)
+            byArtist[song.artist, default: [:]][song.album, default: []].append(index)
+        }
+        let listed = Set(genreNames)
+        genres = genreNames.map { GenreEntry(name: $0, songs: byGenre[$0] ?? []) }
+            + byGenre.keys.filter { !listed.contains($0) }.sorted().map { GenreEntry(name: $0, songs: byGenre[$0] ?? []) }
+        artists = byArtist.map { artist, albums in
+            ArtistEntry(name: artist, albums: albums.map { AlbumEntry(name: $0.key, songs: $0.value) }.sorted { Self.precedes($0.name, $1.name) })
+        }.sorted { Self.precedes($0.name, $1.name) }
+        searchText = songs.map { Array("\($0.title)\n\($0.artist)\n\($0.album)".lowercased().utf8) }
+
+        func order(by key: (LibrarySong) -> String) -> [Int] {
+            let keys = songs.map { Self.folded(key($0)) }
+            return songs.indices.sorted { keys[$0] != keys[$1] ? keys[$0].lexicographicallyPrecedes(keys[$1]) : $0 < $1 }
+        }
+        orders = [
+            .artist: order { "\($0.artist)\u{1}\($0.album)" },
+            .album: order { "\($0.album)\u{1}\($0.artist)" },
+            .year: songs.indices.sorted { (songs[$0].year ?? Int.max, $0) < (songs[$1].year ?? Int.max, $1) },
+        ]
+    }
+
+    public static let empty = Library(songs: [], genreNames: [])
+
+    /// Song indexes in `sort` order.
+    public func order(_ sort: SongSort) -> [Int] {
+        orders[sort] ?? Array(songs.indices)
+    }
+
+    /// Songs whose title, artist or album contain every word of `query`, any case, in title order.
+    /// Narrowing a query only searches the previous results (`within`).
+    public func search(_ query: String, within candidates: [Int]? = nil) -> [Int] {
+        let words = query.lowercased().split(separator: " ").map { Array($0.utf8) }
+        guard !words.isEmpty else { return Array(songs.indices) }
+        return (candidates ?? Array(songs.indices)).filter { index in
+            words.allSatisfy { Self.contains(searchText[index], $0) }
+        }
+    }
+
+    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, needle.count <= haystack.count else { return needle.isEmpty }
+        var start = 0
+        let last = haystack.count - needle.count
+        while start <= last {
+            if haystack[start] == first {
+                var matched = 1
+                while matched < needle.count, haystack[start + matched] == needle[matched] { matched += 1 }
+                if matched == needle.count { return true }
+            }
+            start += 1
+        }
+        return false
+    }
+
+    /// Case-folded bytes, so sorting compares bytes instead of Unicode-collating strings.
+    private static func folded(_ text: String) -> [UInt8] { Array(text.lowercased().utf8) }
+
+    private static func precedes(_ lhs: String, _ rhs: String) -> Bool {
+        folded(lhs).lexicographicallyPrecedes(folded(rhs))
+    }
+}
