@@ -16,9 +16,9 @@ deps:
 build: deps
 	$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS)
 
-## The main job: the library service with the demo songs on http://127.0.0.1:8080.
+## The main job: the terminal UI, over the local library (it offers the demo songs when that is empty).
 run: build
-	$(BIN) serve --demo
+	$(BIN)
 
 ## Every test, with the tools they drive installed first.
 test:

@@ -163,12 +163,15 @@ def library_benchmarks(work, arguments):
                  "< 60 MiB", "—"))
     server.stop()
 
-    # 3. Restart over the ingested library: how long until it answers.
+    # 3. Restart over the ingested library: how long until it answers. Then the terminal UI against it.
     restarted = Server(library)
     first_answer = time.monotonic() - restarted.started
     restarted.get("/healthz")
-    restarted.stop()
     rows.append((f"restart with {arguments.songs:,} songs", f"answering after {first_answer * 1000:.0f} ms", "—", "—"))
+    if shutil.which("tmux"):
+        import bench_ui
+        rows += bench_ui.run(BIN, restarted.url, arguments.songs)
+    restarted.stop()
 
     # 4. Uploads through the API with `termplayer upload` (JSON first, then MP3, 4 bundles in flight).
     uploads = work / "uploads"
@@ -191,10 +194,10 @@ def main():
     parser.add_argument("--songs", type=int, default=100_000, help="library size for the service benchmarks")
     parser.add_argument("--uploads", type=int, default=2_000, help="bundles uploaded through the API")
     parser.add_argument("--seconds", type=int, default=10, help="duration of each latency run")
-    parser.add_argument("--only", choices=["library", "player"], help="run one section")
+    parser.add_argument("--only", choices=["library", "player"], help="run one section (the UI's run with the library's)")
     arguments = parser.parse_args()
     for tool, package in [("sox", "sox"), ("lame", "lame"), ("wrk", "wrk"), ("curl", "curl"), ("mpg123", "mpg123"),
-                          ("pulseaudio", "pulseaudio"), ("parec", "pulseaudio-utils")]:
+                          ("pulseaudio", "pulseaudio"), ("parec", "pulseaudio-utils"), ("tmux", "tmux")]:
         need(tool, package)
     if not BIN.exists():
         sys.exit(f"bench: {BIN} is missing; run `swift build -c release` (make bench does)")

@@ -23,7 +23,7 @@ struct CommandTests {
     }
 
     @Test("--help reads well for the command and each subcommand", arguments: [
-        [], ["serve"], ["upload"], ["import"], ["songs"], ["genres"], ["status"], ["version"],
+        [], ["ui"], ["serve"], ["upload"], ["import"], ["songs"], ["genres"], ["status"], ["play"], ["version"],
     ])
     func help(command: [String]) throws {
         let result = try TermPlayerBinary.run(command + ["--help"])

@@ -34,6 +34,14 @@ public final class PulseAudioServer: Sendable {
         }
     }()
 
+    /// A daemon of the caller's own, for a suite whose captures must not hear another suite's playback
+    /// (suites run in parallel; the shared server's sink is one room). End it with `kill()`.
+    public static func startPrivate() throws -> PulseAudioServer {
+        let server = try PulseAudioServer(directory: Fixtures.temporaryDirectory("pulse"))
+        try server.start()
+        return server
+    }
+
     init(directory: URL) throws {
         runtimeDirectory = directory
         try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory.path)

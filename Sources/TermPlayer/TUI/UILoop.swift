@@ -21,6 +21,9 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
     private let inbox: ActionInbox
     private let embedded: EmbeddedService?
     private var quitting = false
+    /// `TERMPLAYER_FRAME_LOG=FILE`: one line per keypress, microseconds from reading it to its frame on
+    /// the terminal; `make bench` reads it.
+    private let frameLog: UnsafeMutablePointer<FILE>? = getenv("TERMPLAYER_FRAME_LOG").flatMap { fopen($0, "a") }
 
     init(screen: CursesScreen, state: AppState, client: LibraryClient, player: Player, inbox: ActionInbox, embedded: EmbeddedService?) {
         self.screen = screen
@@ -37,14 +40,23 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
         dispatch(.resized(width: screen.width, height: screen.height))
         perform(.loadLibrary(after: .zero))
         watchHealth()
+        var keyRead: ContinuousClock.Instant?
         while !quitting {
             screen.draw(Renderer.render(state))
+            if let started = keyRead, let frameLog {
+                let (seconds, attoseconds) = (ContinuousClock.now - started).components
+                fputs("\(seconds * 1_000_000 + attoseconds / 1_000_000_000_000)\n", frameLog)
+                fflush(frameLog)
+                keyRead = nil
+            }
             inbox.sleep(untilInputOr: nextTick())
             if inbox.takeSignalledQuit() { break }
             if inbox.takeResized(), screen.updateSize() {
                 dispatch(.resized(width: screen.width, height: screen.height))
             }
-            for key in screen.readKeys() {
+            let keys = screen.readKeys()
+            if !keys.isEmpty { keyRead = ContinuousClock.now }
+            for key in keys {
                 dispatch(key.map(Action.key) ?? .resized(width: screen.width, height: screen.height))
             }
             for action in inbox.drain() { dispatch(action) }
