@@ -44,8 +44,8 @@ let package = Package(
         // MARK: One Swift facade per C library
 
         /// Threads and a wake-up signal on pthreads, for the modules the Foundation-free player links.
-        .target(name: "CThreadShims"),
-        .target(name: "OSThreads", dependencies: ["CThreadShims"], swiftSettings: strictSettings),
+        .target(name: "CSystemShims"),
+        .target(name: "OSThreads", dependencies: ["CSystemShims"], swiftSettings: strictSettings),
 
         .target(
             name: "MPEGAudio",

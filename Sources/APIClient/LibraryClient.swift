@@ -25,6 +25,12 @@ public struct LibraryClient: Sendable {
         try await get(APIPath.songs + Self.queryString(query.parameters))
     }
 
+    /// The listing decoded straight into the caller's own row type, which may keep fewer fields than
+    /// `Song`: a UI holding 100,000 songs never holds them twice.
+    public func songs<Row: Decodable>(_ query: SongQuery = SongQuery(), as row: Row.Type) async throws(APIClientError) -> [Row] {
+        try await get(APIPath.songs + Self.queryString(query.parameters))
+    }
+
     public func song(_ id: BundleID) async throws(APIClientError) -> Song {
         try await get(APIPath.song(id))
     }

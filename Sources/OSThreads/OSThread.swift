@@ -1,4 +1,4 @@
-import CThreadShims
+import CSystemShims
 
 #if canImport(Glibc)
 import Glibc

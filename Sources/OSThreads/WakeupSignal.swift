@@ -1,4 +1,4 @@
-import CThreadShims  // timespec's members, as the importer sees them through pthread.h
+import CSystemShims  // timespec's members, as the importer sees them through pthread.h
 
 #if canImport(Glibc)
 import Glibc

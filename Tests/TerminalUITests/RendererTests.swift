@@ -93,6 +93,20 @@ struct RendererTests {
         #expect(text.contains("j down") && text.contains("move down"))
     }
 
+    @Test("a long error wraps onto up to three status lines, and the list gives way")
+    func longError() {
+        var state = Fixture.state(width: 44, height: 12)
+        let advice = "PulseAudio is not reachable (Connection refused). Start it with `pulseaudio --start`, or set PULSE_SERVER to a running server; over SSH, forward one with ssh -R."
+        _ = state.reduce(.playerEvent(.outputFailed(.output(reason: advice))))
+        #expect(state.statusRows == 3 && state.listRows == 5)
+        let lines = Self.lines(Renderer.render(state))
+        #expect(lines[9] == "PulseAudio is not reachable (Connection")
+        #expect(lines[10] == "refused). Start it with `pulseaudio")
+        #expect(lines[11] == "--start`, or set PULSE_SERVER to a running …")
+        #expect(lines[7].hasPrefix(" ■ nothing playing"), "the now-playing bar moves up")
+        #expect(TextWidth.wrap("a verylongwordthatdoesnotfit b", to: 8) == ["a", "verylong", "wordthat", "doesnotf", "it b"])
+    }
+
     @Test("loading, offline and empty libraries each say so")
     func emptyStates() {
         var state = AppState(width: 80, height: 12, serverName: "http://s")

@@ -59,9 +59,9 @@ public final class TmuxSession: Sendable {
         try tmux(["send-keys", "-t", "0"] + keys)
     }
 
-    /// The screen as text, one line per row.
-    public func screen() -> String {
-        (try? tmux(["capture-pane", "-p", "-t", "0"])) ?? ""
+    /// The screen as text, one line per row; with `escapes`, colours and attributes as SGR sequences.
+    public func screen(escapes: Bool = false) -> String {
+        (try? tmux(["capture-pane", "-p", "-t", "0"] + (escapes ? ["-e"] : []))) ?? ""
     }
 
     public func resize(width: Int, height: Int) throws {

@@ -112,9 +112,11 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
     /// Songs and genres, indexed for the views off the UI thread; an empty embedded library offers the demo.
     private static func fetchLibrary(_ client: LibraryClient, isEmbedded: Bool) async -> [Action] {
         do {
-            async let songs = client.songs()
+            async let songs = client.songs(as: LibrarySong.self)
             async let genres = client.genres()
             let library = Library(songs: try await songs, genres: try await genres)
+            // Decoding and indexing freed far more than the library keeps.
+            SystemMemory.releaseFreed()
             return [.libraryLoaded(library)] + (isEmbedded && library.songs.isEmpty ? [.libraryIsEmptyAndLocal] : [])
         } catch {
             return [.libraryFailed("\(error)")]

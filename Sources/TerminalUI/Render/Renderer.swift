@@ -10,7 +10,7 @@ public enum Renderer {
             return frame
         }
         drawTabs(state, into: &frame)
-        let body = 1..<(state.height - 3)
+        let body = 1..<(state.height - 2 - state.statusRows)
         switch state.view {
         case .songs: drawSongsView(state, rows: body, into: &frame)
         case .genres: drawGenresView(state, rows: body, into: &frame)
@@ -56,7 +56,7 @@ public enum Renderer {
 
     private static func drawNowPlaying(_ state: AppState, into frame: inout Frame) {
         let player = state.player
-        let top = frame.height - 3
+        let top = frame.height - 2 - state.statusRows
         frame.fill(.bar, x: 0, y: top, width: frame.width)
         frame.fill(.bar, x: 0, y: top + 1, width: frame.width)
         let symbol: String = switch player.status {
@@ -94,11 +94,15 @@ public enum Renderer {
     }
 
     private static func drawStatusLine(_ state: AppState, into frame: inout Frame) {
-        let y = frame.height - 1
+        let y = frame.height - state.statusRows
         if state.isEditingQuery {
             frame.put("/\(state.query)▏", x: 0, y: y)
         } else if let message = state.message {
-            frame.put(TextWidth.truncate(message.text, to: frame.width), x: 0, y: y, style: message.isError ? .error : .normal)
+            let lines = TextWidth.wrap(message.text, to: frame.width)
+            for (offset, line) in lines.prefix(state.statusRows).enumerated() {
+                let last = offset == state.statusRows - 1 && lines.count > state.statusRows
+                frame.put(last ? TextWidth.truncate(line + " …", to: frame.width) : line, x: 0, y: y + offset, style: message.isError ? .error : .normal)
+            }
         } else {
             frame.put(TextWidth.truncate("? help · 1-5 views · / search · Enter play · Space pause · q quit", to: frame.width), x: 0, y: y, style: .dim)
         }
@@ -118,8 +122,8 @@ public enum Renderer {
 
     private static func drawGenresView(_ state: AppState, rows: Range<Int>, into frame: inout Frame) {
         let paneWidth = min(28, frame.width / 3)
-        let genres = state.library.genres.map { "\($0.name) (\($0.songs.count))" }
-        drawNames(genres, cursor: state.genres, focused: state.focus == 0, heading: "Genres", x: 0, width: paneWidth, rows: rows, into: &frame)
+        let genres = state.library.genres
+        drawNames(count: genres.count, { "\(genres[$0].name) (\(genres[$0].songs.count))" }, cursor: state.genres, focused: state.focus == 0, heading: "Genres", x: 0, width: paneWidth, rows: rows, into: &frame)
         drawSongTable(state, songs: state.selectedGenreSongs, cursor: state.genreSongs, focused: state.focus == 1,
                       x: paneWidth + 1, width: frame.width - paneWidth - 1, rows: rows,
                       heading: state.library.genres.indices.contains(state.genres.selected) ? state.library.genres[state.genres.selected].name : "",
@@ -129,11 +133,11 @@ public enum Renderer {
 
     private static func drawArtistsView(_ state: AppState, rows: Range<Int>, into frame: inout Frame) {
         let paneWidth = max(12, frame.width / 4)
-        let artists = state.library.artists.map { $0.name.isEmpty ? "(no artist)" : $0.name }
-        let albums = state.selectedArtistAlbums.map { "\($0.name.isEmpty ? "(no album)" : $0.name) (\($0.songs.count))" }
-        drawNames(artists, cursor: state.artists, focused: state.focus == 0, heading: "Artists", x: 0, width: paneWidth, rows: rows, into: &frame)
+        let artists = state.library.artists
+        let albums = state.selectedArtistAlbums
+        drawNames(count: artists.count, { artists[$0].name.isEmpty ? "(no artist)" : artists[$0].name }, cursor: state.artists, focused: state.focus == 0, heading: "Artists", x: 0, width: paneWidth, rows: rows, into: &frame)
         drawDivider(x: paneWidth, rows: rows, into: &frame)
-        drawNames(albums, cursor: state.albums, focused: state.focus == 1, heading: "Albums", x: paneWidth + 1, width: paneWidth, rows: rows, into: &frame)
+        drawNames(count: albums.count, { "\(albums[$0].name.isEmpty ? "(no album)" : albums[$0].name) (\(albums[$0].songs.count))" }, cursor: state.albums, focused: state.focus == 1, heading: "Albums", x: paneWidth + 1, width: paneWidth, rows: rows, into: &frame)
         drawDivider(x: 2 * paneWidth + 1, rows: rows, into: &frame)
         drawSongTable(state, songs: state.selectedAlbumSongs, cursor: state.albumSongs, focused: state.focus == 2,
                       x: 2 * paneWidth + 2, width: frame.width - 2 * paneWidth - 2, rows: rows, heading: "Songs", into: &frame)
@@ -225,16 +229,17 @@ public enum Renderer {
         }
     }
 
+    /// A list of names; only the visible rows' names are made.
     private static func drawNames(
-        _ names: [String], cursor: ListCursor, focused: Bool, heading: String, x: Int, width: Int, rows: Range<Int>, into frame: inout Frame
+        count: Int, _ name: (Int) -> String, cursor: ListCursor, focused: Bool, heading: String, x: Int, width: Int, rows: Range<Int>, into frame: inout Frame
     ) {
         frame.put(TextWidth.truncate(heading, to: width), x: x, y: rows.lowerBound, style: .heading)
         for (offset, y) in rows.dropFirst().enumerated() {
             let row = cursor.top + offset
-            guard names.indices.contains(row) else { break }
+            guard row < count else { break }
             let style: CellStyle = row == cursor.selected ? (focused ? .selected : .selectedDimmed) : .normal
             frame.fill(style, x: x, y: y, width: width)
-            frame.put(TextWidth.truncate(names[row], to: width - 2), x: x + 1, y: y, style: style)
+            frame.put(TextWidth.truncate(name(row), to: width - 2), x: x + 1, y: y, style: style)
         }
     }
 

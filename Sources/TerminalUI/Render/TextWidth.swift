@@ -45,6 +45,40 @@ public enum TextWidth {
         return kept + "…"
     }
 
+    /// `text` broken into lines of at most `width` columns, at spaces where it can be.
+    public static func wrap(_ text: String, to width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var lines: [String] = []
+        var line = ""
+        var lineWidth = 0
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            var word = Substring(word)
+            let wordWidth = columns(of: word)
+            if lineWidth > 0, lineWidth + 1 + wordWidth <= width {
+                line += " " + word
+                lineWidth += 1 + wordWidth
+                continue
+            }
+            if lineWidth > 0 { lines.append(line) }
+            // A word wider than the line is cut into pieces.
+            while columns(of: word) > width {
+                var piece = ""
+                var pieceWidth = 0
+                while let character = word.first, pieceWidth + columns(of: character) <= width {
+                    piece.append(character)
+                    pieceWidth += columns(of: character)
+                    word.removeFirst()
+                }
+                if piece.isEmpty { break }
+                lines.append(piece)
+            }
+            line = String(word)
+            lineWidth = columns(of: word)
+        }
+        if lineWidth > 0 || lines.isEmpty { lines.append(line) }
+        return lines
+    }
+
     /// `text` cut or padded with spaces to exactly `width` columns.
     public static func fit(_ text: String, to width: Int) -> String {
         let cut = truncate(text, to: width)

@@ -124,6 +124,12 @@ public struct AppState: Sendable, Equatable {
 
     public var isTooSmall: Bool { width < Self.minimumWidth || height < Self.minimumHeight }
 
+    /// Rows the status line takes: a long message (PulseAudio's advice) wraps onto up to three.
+    public var statusRows: Int {
+        guard let message, !isEditingQuery else { return 1 }
+        return max(1, min(3, TextWidth.wrap(message.text, to: width).count))
+    }
+
     /// Rows a list has: all but the tab bar, the list heading, two now-playing lines and the status line.
-    public var listRows: Int { max(1, height - 5) }
+    public var listRows: Int { max(1, height - 4 - statusRows) }
 }

@@ -35,13 +35,14 @@ extension AppState {
 
     /// Applies `action` and returns the work it asks for. Pure: no I/O, no clocks, no terminal.
     public mutating func reduce(_ action: Action) -> [Effect] {
+        // A new message can take more status rows, and a new library or size fewer list rows.
+        defer { clampCursors() }
         switch action {
         case .key(let key):
             return handle(key)
         case .resized(let width, let height):
             self.width = width
             self.height = height
-            clampCursors()
             return []
         case .libraryLoaded(let library):
             if case .failed = loadState { message = nil }
@@ -49,7 +50,6 @@ extension AppState {
             loadState = .loaded
             if !library.songs.isEmpty { offersDemo = false }
             searchResults = library.search(query)
-            clampCursors()
             return []
         case .libraryFailed(let reason):
             loadState = .failed(reason)

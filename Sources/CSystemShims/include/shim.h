@@ -1,0 +1,30 @@
+#ifndef TERMPLAYER_CSYSTEMSHIMS_H
+#define TERMPLAYER_CSYSTEMSHIMS_H
+
+/* Small libc calls Swift's Glibc module does not offer.
+   glibc declares pthread_setname_np only under _GNU_SOURCE, which that module leaves off. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <pthread.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+/* Names the calling thread (15 bytes at most) so `top -H` and debuggers show what it is for. */
+static inline int tp_name_current_thread(const char *name) {
+#if defined(__APPLE__)
+    return pthread_setname_np(name);
+#else
+    return pthread_setname_np(pthread_self(), name);
+#endif
+}
+
+/* Hands memory freed after a burst (decoding a big listing) back to the system; glibc keeps it otherwise. */
+static inline void tp_release_free_memory(void) {
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
+}
+
+#endif
