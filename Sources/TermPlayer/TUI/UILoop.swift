@@ -22,7 +22,7 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
     private let embedded: EmbeddedService?
     private var quitting = false
     /// `TERMPLAYER_FRAME_LOG=FILE`: one line per keypress, microseconds from reading it to its frame on
-    /// the terminal; `make bench` reads it.
+    /// the terminal, then the key; `make bench` reads it.
     private let frameLog: UnsafeMutablePointer<FILE>? = getenv("TERMPLAYER_FRAME_LOG").flatMap { fopen($0, "a") }
 
     init(screen: CursesScreen, state: AppState, client: LibraryClient, player: Player, inbox: ActionInbox, embedded: EmbeddedService?) {
@@ -40,12 +40,12 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
         dispatch(.resized(width: screen.width, height: screen.height))
         perform(.loadLibrary(after: .zero))
         watchHealth()
-        var keyRead: ContinuousClock.Instant?
+        var keyRead: (at: ContinuousClock.Instant, keys: String)?
         while !quitting {
             screen.draw(Renderer.render(state))
-            if let started = keyRead, let frameLog {
+            if let (started, keys) = keyRead, let frameLog {
                 let (seconds, attoseconds) = (ContinuousClock.now - started).components
-                fputs("\(seconds * 1_000_000 + attoseconds / 1_000_000_000_000)\n", frameLog)
+                fputs("\(seconds * 1_000_000 + attoseconds / 1_000_000_000_000) \(keys)\n", frameLog)
                 fflush(frameLog)
                 keyRead = nil
             }
@@ -55,7 +55,7 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
                 dispatch(.resized(width: screen.width, height: screen.height))
             }
             let keys = screen.readKeys()
-            if !keys.isEmpty { keyRead = ContinuousClock.now }
+            if !keys.isEmpty { keyRead = (ContinuousClock.now, keys.map { $0?.name ?? "resize" }.joined(separator: " ")) }
             for key in keys {
                 dispatch(key.map(Action.key) ?? .resized(width: screen.width, height: screen.height))
             }

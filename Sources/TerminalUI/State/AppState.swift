@@ -102,6 +102,8 @@ public struct AppState: Sendable, Equatable {
     public var isEditingQuery = false
     /// Songs matching `query`, indexes into the library.
     public var searchResults: [Int] = []
+    /// The results before each character of `query` was typed, so Backspace needs no new search.
+    var earlierResults: [[Int]] = []
     public var searchCursor = ListCursor()
 
     public var player = PlayerSnapshot()

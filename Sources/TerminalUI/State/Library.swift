@@ -1,3 +1,4 @@
+import CSystemShims
 public import LibraryModel
 public import PlayerCore
 
@@ -138,26 +139,31 @@ public struct Library: Sendable, Equatable {
     /// Narrowing a query only searches the previous results (`within`).
     public func search(_ query: String, within candidates: [Int]? = nil) -> [Int] {
         let words = query.lowercased().split(separator: " ").map { Array($0.utf8) }
-        guard !words.isEmpty else { return Array(songs.indices) }
-        return (candidates ?? Array(songs.indices)).filter { index in
-            let text = searchText[Int(searchStarts[index])..<Int(searchStarts[index + 1])]
-            return words.allSatisfy { Self.contains(text, $0) }
+        guard !words.isEmpty else { return order(.title) }
+        let candidates = candidates ?? order(.title)
+        var found: [Int] = []
+        found.reserveCapacity(candidates.count)
+        // One pass of memmem per song and word, on pointers taken once: typing into a search over
+        // 100,000 songs stays within a frame's budget.
+        let needles = words.map { word in
+            let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: word.count, alignment: 1)
+            copy.copyBytes(from: word)
+            return copy
         }
-    }
-
-    private static func contains(_ haystack: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first, needle.count <= haystack.count else { return needle.isEmpty }
-        var start = haystack.startIndex
-        let last = haystack.endIndex - needle.count
-        while start <= last {
-            if haystack[start] == first {
-                var matched = 1
-                while matched < needle.count, haystack[start + matched] == needle[matched] { matched += 1 }
-                if matched == needle.count { return true }
+        defer { needles.forEach { $0.deallocate() } }
+        searchText.withUnsafeBytes { text in
+            guard let base = text.baseAddress else { return }
+            searchStarts.withUnsafeBufferPointer { starts in
+                for index in candidates {
+                    let start = Int(starts[index])
+                    let length = Int(starts[index + 1]) - start
+                    if needles.allSatisfy({ tp_contains_bytes(base + start, length, $0.baseAddress, $0.count) != 0 }) {
+                        found.append(index)
+                    }
+                }
             }
-            start += 1
         }
-        return false
+        return found
     }
 
     /// Case-folded bytes, so sorting compares bytes instead of Unicode-collating strings.

@@ -50,6 +50,7 @@ extension AppState {
             loadState = .loaded
             if !library.songs.isEmpty { offersDemo = false }
             searchResults = library.search(query)
+            earlierResults = []
             return []
         case .libraryFailed(let reason):
             loadState = .failed(reason)
@@ -184,12 +185,14 @@ extension AppState {
             isEditingQuery = false
             query = ""
             searchResults = library.search("")
+            earlierResults = []
         case .backspace, .delete:
             guard !query.isEmpty else { return [] }
             query.removeLast()
-            searchResults = library.search(query)
+            searchResults = earlierResults.popLast() ?? library.search(query)
         case .character(let character):
             let narrowed = query.isEmpty ? nil : searchResults
+            earlierResults.append(searchResults)
             query.append(character)
             // A longer query (a longer word, or one more) can only narrow the results.
             searchResults = library.search(query, within: narrowed)
