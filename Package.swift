@@ -79,7 +79,7 @@ let package = Package(
 
         /// The terminal UI's logic: state, reducer, keymap, and rendering to a text frame. No terminal
         /// here, so tests drive it directly; the ncurses layer lives in `TermPlayer`.
-        .target(name: "TerminalUI", dependencies: ["LibraryModel", "PlayerCore", "CSystemShims"], swiftSettings: strictSettings),
+        .target(name: "TerminalUI", dependencies: ["LibraryModel", "PlayerCore"], swiftSettings: strictSettings),
 
         // MARK: The bundled library service
 

@@ -20,12 +20,6 @@ static inline int tp_name_current_thread(const char *name) {
 #endif
 }
 
-/* memmem is a GNU extension the Glibc module hides: whether `needle` occurs in `haystack`. */
-#include <string.h>
-static inline int tp_contains_bytes(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length) {
-    return memmem(haystack, haystack_length, needle, needle_length) != NULL;
-}
-
 /* Hands memory freed after a burst (decoding a big listing) back to the system; glibc keeps it otherwise. */
 static inline void tp_release_free_memory(void) {
 #if defined(__GLIBC__)

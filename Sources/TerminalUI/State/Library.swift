@@ -1,4 +1,3 @@
-import CSystemShims
 public import LibraryModel
 public import PlayerCore
 
@@ -143,27 +142,35 @@ public struct Library: Sendable, Equatable {
         let candidates = candidates ?? order(.title)
         var found: [Int] = []
         found.reserveCapacity(candidates.count)
-        // One pass of memmem per song and word, on pointers taken once: typing into a search over
-        // 100,000 songs stays within a frame's budget.
-        let needles = words.map { word in
-            let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: word.count, alignment: 1)
-            copy.copyBytes(from: word)
-            return copy
-        }
-        defer { needles.forEach { $0.deallocate() } }
-        searchText.withUnsafeBytes { text in
-            guard let base = text.baseAddress else { return }
+        // A plain byte scan on raw pointers: a song's text is a few dozen bytes, too short for
+        // memmem's set-up to pay, and typing into a search over 100,000 songs must fit in a frame.
+        searchText.withUnsafeBufferPointer { text in
             searchStarts.withUnsafeBufferPointer { starts in
                 for index in candidates {
-                    let start = Int(starts[index])
-                    let length = Int(starts[index + 1]) - start
-                    if needles.allSatisfy({ tp_contains_bytes(base + start, length, $0.baseAddress, $0.count) != 0 }) {
+                    let song = UnsafeBufferPointer(rebasing: text[Int(starts[index])..<Int(starts[index + 1])])
+                    if words.allSatisfy({ word in word.withUnsafeBufferPointer { Self.contains(song, $0) } }) {
                         found.append(index)
                     }
                 }
             }
         }
         return found
+    }
+
+    private static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = needle.first else { return true }
+        guard needle.count <= haystack.count else { return false }
+        var start = 0
+        let last = haystack.count - needle.count
+        while start <= last {
+            if haystack[start] == first {
+                var matched = 1
+                while matched < needle.count, haystack[start + matched] == needle[matched] { matched += 1 }
+                if matched == needle.count { return true }
+            }
+            start += 1
+        }
+        return false
     }
 
     /// Case-folded bytes, so sorting compares bytes instead of Unicode-collating strings.

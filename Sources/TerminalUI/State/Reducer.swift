@@ -194,8 +194,9 @@ extension AppState {
             let narrowed = query.isEmpty ? nil : searchResults
             earlierResults.append(searchResults)
             query.append(character)
-            // A longer query (a longer word, or one more) can only narrow the results.
-            searchResults = library.search(query, within: narrowed)
+            // A longer query (a longer word, or one more) can only narrow the results; a space starts a
+            // word that is still empty, so changes nothing yet.
+            if character != " " { searchResults = library.search(query, within: narrowed) }
         case .control("c"):
             return [.quit]
         default:
