@@ -7,6 +7,7 @@ lists the whole library (polled every 5 ms). Key-to-frame latency is measured in
 navigation, view changes and search. Memory is the UI process's RSS; idle CPU is utime+stime over 30 s."""
 
 import os
+import sys
 import statistics
 import subprocess
 import tempfile
@@ -68,6 +69,9 @@ def run(binary, service_url, songs):
         time.sleep(0.5)
         entries = [line.split(" ", 1) for line in frame_log.read_text().splitlines() if line]
         timed = sorted((int(micros) / 1000, key) for micros, key in entries)
+        if os.environ.get("BENCH_UI_DETAIL"):
+            for milliseconds, key in timed[-8:]:
+                print(f"  slow key: {milliseconds:.2f} ms {key}", file=sys.stderr)
         latencies = [milliseconds for milliseconds, _ in timed]
         if latencies:
             p50 = statistics.median(latencies)

@@ -132,12 +132,15 @@ final class CursesScreen {
 
     // MARK: Output
 
-    /// Draws `frame` if it differs from the last one; ncurses sends only the cells that changed.
+    /// Draws `frame` if it differs from the last one: only its changed rows are handed to ncurses, which
+    /// then sends only the cells that changed.
     func draw(_ frame: Frame) {
         guard frame != lastFrame else { return }
+        let previous = lastFrame.flatMap { $0.width == frame.width && $0.height == frame.height ? $0 : nil }
         lastFrame = frame
-        werase(tp_stdscr())
+        if previous == nil { werase(tp_stdscr()) }
         for y in 0..<min(frame.height, height) {
+            if let previous, previous.row(y) == frame.row(y) { continue }
             var x = 0
             while x < min(frame.width, width) {
                 // One run of cells in the same style at a time.

@@ -42,10 +42,15 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
         watchHealth()
         var keyRead: (at: ContinuousClock.Instant, keys: String)?
         while !quitting {
-            screen.draw(Renderer.render(state))
+            let rendering = ContinuousClock.now
+            let frame = Renderer.render(state)
+            let drawing = ContinuousClock.now
+            screen.draw(frame)
             if let (started, keys) = keyRead, let frameLog {
-                let (seconds, attoseconds) = (ContinuousClock.now - started).components
-                fputs("\(seconds * 1_000_000 + attoseconds / 1_000_000_000_000) \(keys)\n", frameLog)
+                let now = ContinuousClock.now
+                let micros = { (duration: Duration) in duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000 }
+                // total, then its parts: reducing, rendering the frame, writing it through ncurses.
+                fputs("\(micros(now - started)) \(keys) reduce=\(micros(rendering - started)) render=\(micros(drawing - rendering)) draw=\(micros(now - drawing))\n", frameLog)
                 fflush(frameLog)
                 keyRead = nil
             }

@@ -43,6 +43,9 @@ public struct Frame: Sendable, Equatable {
 
     public subscript(x: Int, y: Int) -> Cell { cells[y * width + x] }
 
+    /// Row `y`'s cells.
+    public func row(_ y: Int) -> ArraySlice<Cell> { cells[y * width..<(y + 1) * width] }
+
     /// Writes `text` at (x, y), at most `limit` columns (default: to the right edge), and returns the
     /// column after it. Characters that do not fit whole are left out.
     @discardableResult
