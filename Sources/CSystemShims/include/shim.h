@@ -20,6 +20,14 @@ static inline int tp_name_current_thread(const char *name) {
 #endif
 }
 
+/* Large blocks (a 100,000-entry result list) always get their own mapping, given back when freed;
+   glibc would otherwise raise this threshold as such blocks come and go, and keep them in the heap. */
+static inline void tp_map_large_allocations(void) {
+#if defined(__GLIBC__)
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
+}
+
 /* Hands memory freed after a burst (decoding a big listing) back to the system; glibc keeps it otherwise. */
 static inline void tp_release_free_memory(void) {
 #if defined(__GLIBC__)

@@ -31,6 +31,7 @@ struct UICommand: AsyncParsableCommand {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw CommandFailure(message: "the terminal UI needs a terminal; in scripts, use `termplayer play`, `songs` or `genres`")
         }
+        SystemMemory.mapLargeAllocations()
         let config = try UserConfig.load()
         let (keymap, keymapProblem) = Self.loadKeymap(config.keymapFile)
         let environmentServer = ProcessInfo.processInfo.environment["TERMPLAYER_SERVER"].flatMap { $0.isEmpty ? nil : $0 }

@@ -154,7 +154,9 @@ public struct Library: Sendable, Equatable {
                 }
             }
         }
-        return found
+        // Nothing filtered out: share the candidates' storage rather than keep a copy (Backspace keeps
+        // every step's results).
+        return found.count == candidates.count ? candidates : found
     }
 
     private static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
