@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // MARK: C libraries from Debian, each behind one systemLibrary with a shim.h
@@ -82,6 +83,9 @@ let package = Package(
         .target(name: "TerminalUI", dependencies: ["LibraryModel", "PlayerCore"], swiftSettings: strictSettings),
 
         // MARK: The bundled library service
+
+        /// AWS Signature Version 4 for the S3 bucket store (issue 5), signed with swift-crypto.
+        .target(name: "AWSSigning", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictSettings),
 
         .target(
             name: "LibraryServer",
@@ -156,6 +160,7 @@ let package = Package(
             ],
             swiftSettings: testSettings
         ),
+        .testTarget(name: "AWSSigningTests", dependencies: ["AWSSigning"], swiftSettings: testSettings),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "PlayerCore", "LibraryModel"], swiftSettings: testSettings),
         .testTarget(
             name: "CommandTests",
