@@ -40,7 +40,7 @@ struct OpenAPITests {
             }
             #expect(headsAsGets == ["GET /media/{key}"])
             #expect(headsAsGets.isSubset(of: routed))
-            #expect(routed.count == 10)
+            #expect(routed.count == 11)
         }
     }
 
@@ -78,6 +78,10 @@ struct OpenAPITests {
             try check(try await body("/songs/documented"), against: "Song")
             try check((try await body("/genres") as? [Any])?.first, against: "Genre")
             try check(try await body("/status"), against: "LibraryStatus")
+            let event = #"{"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},"object":{"key":"documented.json"}}}]}"#
+            let events = try await client.executeRequest(
+                uri: "/events/s3", method: .post, headers: [.authorization: "Bearer \(TestLibrary.token)"], body: ByteBuffer(string: event))
+            try check(try JSONSerialization.jsonObject(with: Data(buffer: events.body)), against: "EventsReceipt")
             try check(try await body("/bundles/documented"), against: "BundleReport")
             try check(try await body("/songs/missing"), against: "Error")
         }

@@ -38,6 +38,7 @@ public struct LibraryRoutes: Sendable {
         let writes = router.group().add(middleware: BearerTokenMiddleware(token: token))
         writes.put("/bundles/:id/:file", use: upload)
         writes.delete("/bundles/:id", use: deleteBundle)
+        writes.post("/events/s3", use: s3Events)
         return router
     }
 
@@ -213,6 +214,45 @@ public struct LibraryRoutes: Sendable {
         for object in objects.values { try await library.bucket.delete(object.key) }
         _ = await library.queue.ingest(id)
         return try Self.json(encoding: try await library.report(for: id, base: baseURL(of: request), links: links))
+    }
+
+    // MARK: Events
+
+    /// S3 event notifications posted by MinIO webhooks or SNS HTTP subscriptions: each named bundle
+    /// object queues its bundle for ingest, which looks at the bucket as it is (so a repeated or stale
+    /// event changes nothing). Answers 202 with what was queued and what was not, and why.
+    @Sendable func s3Events(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let body = try await request.body.collect(upTo: 1 << 20)
+        let objects: [S3ObjectEvent]
+        do {
+            objects = try S3EventNotification.objects(in: Array(buffer: body))
+        } catch {
+            throw APIError.badRequest(error.description)
+        }
+        var receipt = EventsReceipt(queued: [], ignored: [])
+        for object in objects {
+            do {
+                let key = try ObjectKey(validating: object.key)
+                library.queue.submit(key.bundle)
+                if !receipt.queued.contains(key.bundle.rawValue) { receipt.queued.append(key.bundle.rawValue) }
+            } catch {
+                receipt.ignored.append(.init(key: object.key, reason: "\(error)"))
+            }
+        }
+        var response = try Self.json(encoding: receipt)
+        response.status = .accepted
+        return response
+    }
+
+    struct EventsReceipt: Encodable {
+        struct Ignored: Encodable {
+            var key: String
+            var reason: String
+        }
+
+        /// Bundle ids queued for ingest.
+        var queued: [String]
+        var ignored: [Ignored]
     }
 
     // MARK: Helpers

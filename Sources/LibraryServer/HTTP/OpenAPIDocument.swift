@@ -100,6 +100,19 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/events/s3": {
+          "post": {
+            "summary": "S3 event notifications (MinIO webhooks, SNS HTTP subscriptions): named bundle objects are queued for ingest",
+            "operationId": "postS3Events",
+            "security": [{"bearer": []}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object"}}}},
+            "responses": {
+              "202": {"description": "Queued", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EventsReceipt"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
         "/bundles/{id}/{file}": {
           "put": {
             "summary": "Upload one object of a bundle; its arrival triggers ingest",
@@ -182,6 +195,14 @@ enum OpenAPIDocument {
               "reason": {"type": "string"},
               "objects": {"type": "array", "items": {"type": "string"}},
               "song": {"$ref": "#/components/schemas/Song"}
+            }
+          },
+          "EventsReceipt": {
+            "type": "object",
+            "required": ["queued", "ignored"],
+            "properties": {
+              "queued": {"type": "array", "items": {"type": "string"}},
+              "ignored": {"type": "array", "items": {"type": "object", "required": ["key", "reason"], "properties": {"key": {"type": "string"}, "reason": {"type": "string"}}}}
             }
           },
           "UploadReceipt": {
