@@ -275,7 +275,7 @@ public struct LibraryRoutes: Sendable {
 
     static func json(encoding value: some Encodable) throws -> Response {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]  // declaration order: the original field order
+        encoder.outputFormatting = [.withoutEscapingSlashes]  // key order is not guaranteed: clients read fields by name
         return Response(
             status: .ok, headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
