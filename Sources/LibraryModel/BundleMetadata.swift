@@ -57,7 +57,7 @@ public struct BundleMetadata: Hashable, Sendable {
         do {
             value = try JSONDecoder().decode(JSONValue.self, from: document)
         } catch {
-            throw .notJSON(Self.reason(from: error))
+            throw .notJSON(DecodingFailure.describe(error))
         }
         guard case .object(let fields) = value else { throw .notAnObject(found: value.summary) }
 
@@ -161,19 +161,6 @@ public struct BundleMetadata: Hashable, Sendable {
         case .some(let other):
             throw .wrongType(field: "year", expected: "a whole number such as 2020", found: other.summary)
         }
-    }
-
-    /// Foundation's decoding errors bury the useful sentence ("Unexpected end of file") in the underlying error.
-    private static func reason(from error: any Error) -> String {
-        guard case DecodingError.dataCorrupted(let context) = error else { return "\(error)" }
-        if let underlying = context.underlyingError {
-            let text = "\(underlying)"
-            if let range = text.range(of: "NSDebugDescription=") {
-                return String(text[range.upperBound...].prefix { $0 != "}" && $0 != "," })
-            }
-            return text
-        }
-        return context.debugDescription
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import LibraryModel
 
 /// One object that an S3 event notification says was created or removed.
 public struct S3ObjectEvent: Sendable, Equatable {
@@ -8,7 +9,7 @@ public struct S3ObjectEvent: Sendable, Equatable {
     }
 
     public var bucket: String
-    /// The object key, decoded (S3 sends it form-URL-encoded: `My+Song%21.json` is `My Song!.json`).
+    /// The object key, decoded (S3 sends it form-encoded: `My+Song%21.json` is `My Song!.json`).
     public var key: String
     public var change: Change
 
@@ -33,7 +34,7 @@ public enum S3EventNotification {
         do {
             message = try JSONDecoder().decode(Message.self, from: Data(body))
         } catch {
-            throw S3EventError(description: "not an S3 event notification: \(Self.reason(error))")
+            throw S3EventError(description: "not an S3 event notification: \(DecodingFailure.describe(error))")
         }
         // SNS: the S3 event is a JSON string inside the envelope.
         if message.type == "Notification", let inner = message.message {
@@ -57,47 +58,12 @@ public enum S3EventNotification {
             guard let bucket = record.s3?.bucket?.name, let encodedKey = record.s3?.object?.key else {
                 throw S3EventError(description: "the \(name) record has no s3.bucket.name or s3.object.key")
             }
-            guard let key = formDecoded(encodedKey) else {
+            guard let key = FormQuery.strictlyDecoded(encodedKey) else {
                 throw S3EventError(description: "an object key that is not valid percent-encoding: \(encodedKey)")
             }
             objects.append(S3ObjectEvent(bucket: bucket, key: key, change: change))
         }
         return objects
-    }
-
-    /// `application/x-www-form-urlencoded` decoding: `+` is a space, `%XX` a byte; nil for broken escapes
-    /// or bytes that are not UTF-8.
-    static func formDecoded(_ text: String) -> String? {
-        var bytes: [UInt8] = []
-        var iterator = text.utf8.makeIterator()
-        while let byte = iterator.next() {
-            switch byte {
-            case UInt8(ascii: "+"): bytes.append(UInt8(ascii: " "))
-            case UInt8(ascii: "%"):
-                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return nil }
-                bytes.append(high << 4 | low)
-            default: bytes.append(byte)
-            }
-        }
-        return String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
-
-    private static func reason(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.dataCorrupted(let context): context.underlyingError.map { "\($0)" } ?? context.debugDescription
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            "\(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
-        default: "\(error)"
-        }
     }
 
     // The shapes read; every field optional, so what is missing can be named.

@@ -295,9 +295,14 @@ enum FormQuery {
         return parameters
     }
 
+    /// `+` as a space, then percent-escapes; nil when an escape is broken or the bytes are not UTF-8.
+    static func strictlyDecoded(_ text: some StringProtocol) -> String? {
+        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    }
+
+    /// A broken escape in a query is kept as typed rather than refused.
     private static func decode(_ text: Substring) -> String {
-        let spaced = text.replacingOccurrences(of: "+", with: " ")
-        return spaced.removingPercentEncoding ?? spaced
+        strictlyDecoded(text) ?? text.replacingOccurrences(of: "+", with: " ")
     }
 }
 
