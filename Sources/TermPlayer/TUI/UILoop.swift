@@ -54,9 +54,9 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
                 fflush(frameLog)
                 keyRead = nil
             }
-            inbox.sleep(untilInputOr: nextTick())
-            if inbox.takeSignalledQuit() { break }
-            if inbox.takeResized(), screen.updateSize() {
+            let wake = inbox.sleep(untilInputOr: nextTick())
+            if wake.quit { break }
+            if wake.resized, screen.updateSize() {
                 dispatch(.resized(width: screen.width, height: screen.height))
             }
             let keys = screen.readKeys()
