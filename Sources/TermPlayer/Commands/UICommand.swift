@@ -34,10 +34,9 @@ struct UICommand: AsyncParsableCommand {
         SystemMemory.mapLargeAllocations()
         let config = try UserConfig.load()
         let (keymap, keymapProblem) = Self.loadKeymap(config.keymapFile)
-        let environmentServer = ProcessInfo.processInfo.environment["TERMPLAYER_SERVER"].flatMap { $0.isEmpty ? nil : $0 }
         var embedded: EmbeddedService?
         let serverURL: String
-        if let configured = server ?? environmentServer ?? config.server {
+        if let configured = server ?? ServiceLocation.environmentServer ?? config.server {
             serverURL = configured
         } else {
             let folder = LocalLibrary(root: library.map { FilePath($0) } ?? LocalLibrary.defaultRoot())

@@ -18,12 +18,11 @@ struct ServiceLocation: ParsableArguments {
         help: ArgumentHelp("The library folder whose token file to use (default: the standard library folder).", valueName: "dir"))
     var library: String?
 
-    var serverURL: String {
-        if let server { return server }
-        if let fromEnvironment = ProcessInfo.processInfo.environment["TERMPLAYER_SERVER"], !fromEnvironment.isEmpty {
-            return fromEnvironment
-        }
-        return Self.defaultServer
+    var serverURL: String { server ?? Self.environmentServer ?? Self.defaultServer }
+
+    /// `TERMPLAYER_SERVER`, when set and not empty.
+    static var environmentServer: String? {
+        ProcessInfo.processInfo.environment["TERMPLAYER_SERVER"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// --token, TERMPLAYER_TOKEN, or the token file of the library on this machine.
