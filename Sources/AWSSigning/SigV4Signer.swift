@@ -48,9 +48,7 @@ public struct SignableRequest: Sendable, Equatable {
     public static let unsignedPayload = "UNSIGNED-PAYLOAD"
 
     public static func payloadHash(of body: some Sequence<UInt8>) -> String {
-        var hash = SHA256()
-        hash.update(data: Array(body))
-        return hex(hash.finalize())
+        SigV4Signer.hex(SHA256.hash(data: Array(body)))
     }
 
     public static func == (lhs: SignableRequest, rhs: SignableRequest) -> Bool {
@@ -173,10 +171,6 @@ public struct SigV4Signer: Sendable {
     static func hex(_ digest: some Sequence<UInt8>) -> String {
         digest.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
-}
-
-extension SignableRequest {
-    static func hex(_ digest: some Sequence<UInt8>) -> String { SigV4Signer.hex(digest) }
 }
 
 /// `20130524T000000Z` and `20130524`, in UTC.
