@@ -25,6 +25,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from proc_stats import memory_mib
+
 REPO = Path(__file__).resolve().parent.parent
 BIN = REPO / ".build" / "release" / "termplayer"
 GENRES = ["Rock", "Indie", "Pop", "Hiphop", "Jazz", "Country", "Classical", "Other"]
@@ -101,11 +103,7 @@ class Server:
 
     def memory(self):
         """(current RSS, peak RSS) in MiB, from /proc."""
-        fields = {}
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            key, _, value = line.partition(":")
-            fields[key] = value.strip()
-        return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+        return memory_mib(self.process.pid)
 
     def stop(self):
         self.process.send_signal(signal.SIGTERM)

@@ -15,6 +15,8 @@ import threading
 import time
 from pathlib import Path
 
+from proc_stats import cpu_seconds, memory_mib
+
 RATE = 44100
 BLOCK = 441  # 10 ms
 
@@ -83,19 +85,6 @@ class PulseServer:
         pid = (self.folder / "pulse" / "pid").read_text().strip() if (self.folder / "pulse" / "pid").exists() else None
         if pid:
             os.kill(int(pid), signal.SIGKILL)
-
-
-def cpu_seconds(pid):
-    """utime + stime of a process, in seconds."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def peak_rss_mib(pid):
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0
 
 
 def stepped_mp3(folder, first, second, each_seconds, bitrate):
@@ -257,14 +246,14 @@ def _measure(work, binary, server_class, pulse):
     process.stdin.flush()
     time.sleep(1)
     ours_paused = cpu_share(process.pid, 10)
-    ours_rss = peak_rss_mib(process.pid)
+    ours_rss = memory_mib(process.pid)[1]
     process.kill()
     process.wait()
 
     process = subprocess.Popen(["mpg123", "-q", "-o", "pulse", str(long)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(3)
     mpg123_cpu = cpu_share(process.pid, 30)
-    mpg123_rss = peak_rss_mib(process.pid)
+    mpg123_rss = memory_mib(process.pid)[1]
     process.kill()
     process.wait()
 
@@ -278,7 +267,7 @@ def _measure(work, binary, server_class, pulse):
             cmus.remote("-u")
             time.sleep(1)
             cmus_paused = cpu_share(cmus.pid, 10)
-            cmus_text = f"cmus: {cmus_cpu:.2f} % playing, {cmus_paused:.2f} % paused, {peak_rss_mib(cmus.pid):.0f} MiB"
+            cmus_text = f"cmus: {cmus_cpu:.2f} % playing, {cmus_paused:.2f} % paused, {memory_mib(cmus.pid)[1]:.0f} MiB"
         finally:
             cmus.stop()
     rows.append(("CPU playing a 320 kbps MP3 (30 s), % of one core", f"{ours_cpu:.2f} % ({ours_cpu / mpg123_cpu:.2f}× mpg123)" if mpg123_cpu else f"{ours_cpu:.2f} %",

@@ -14,6 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from proc_stats import cpu_seconds, memory_mib
+
 SOCKET = "termplayer-bench-ui"
 
 
@@ -33,13 +35,6 @@ def wait_for(predicate, timeout):
             return time.monotonic()
         time.sleep(0.005)
     return None
-
-
-def process_stats(pid):
-    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
-    stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    cpu = (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
-    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024, cpu
 
 
 def run(binary, service_url, songs):
@@ -79,13 +74,13 @@ def run(binary, service_url, songs):
             slowest = timed[-1][1]
             rows.append((f"keypress → frame drawn, {songs:,} songs ({len(latencies)} keys: moves, pages, views, search, sort)",
                          f"p50 {p50:.2f} ms, p99 {p99:.2f} ms, max {latencies[-1]:.1f} ms (`{slowest}`)", "< 10 ms", "—"))
-        rss, peak, _ = process_stats(pid)
+        rss, peak = memory_mib(pid)
         rows.append((f"UI RSS with {songs:,} songs", f"{rss:.0f} MiB (peak {peak:.0f} MiB)", "< 80 MB",
                      "cmus: 138 MB at 100,000 tracks (DESIGN.md anchor)"))
         # /proc counts CPU in 10 ms ticks: 30 s resolves 0.03 %.
-        _, _, before = process_stats(pid)
+        before = cpu_seconds(pid)
         time.sleep(30)
-        _, _, after = process_stats(pid)
+        after = cpu_seconds(pid)
         rows.append(("UI CPU idle (30 s, nothing playing; a health check every 5 s)", f"{(after - before) / 30 * 100:.2f} %", "0 %", "cmus: 0 %"))
     finally:
         tmux("send-keys", "-t", "0", "q")
