@@ -53,9 +53,9 @@ public final class WakeupSignal: @unchecked Sendable {  // state guarded by `mut
         }
         var deadline = timespec()
         clock_gettime(CLOCK_MONOTONIC, &deadline)
-        let (seconds, attoseconds) = timeout.components
-        let nanoseconds = deadline.tv_nsec + Int(attoseconds / 1_000_000_000)
-        deadline.tv_sec += Int(seconds) + nanoseconds / 1_000_000_000
+        let step = timespec(timeout)
+        let nanoseconds = deadline.tv_nsec + step.tv_nsec
+        deadline.tv_sec += step.tv_sec + nanoseconds / 1_000_000_000
         deadline.tv_nsec = nanoseconds % 1_000_000_000
         while !signalled, timeout > .zero {
             if pthread_cond_timedwait(condition, mutex, &deadline) == ETIMEDOUT { break }
