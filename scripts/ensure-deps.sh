@@ -6,9 +6,10 @@
 set -euo pipefail
 
 build_packages=(pkg-config libncursesw5-dev libmpg123-dev libpulse-dev libcurl4-openssl-dev libsqlite3-dev)
-test_packages=(sox libsox-fmt-mp3 lame pulseaudio pulseaudio-utils tmux python3-pip)
+test_packages=(sox libsox-fmt-mp3 lame pulseaudio pulseaudio-utils tmux python3-pip postgresql)
 bench_packages=(mpg123 cmus tmux wrk procps)
-test_python=(openapi-spec-validator)
+# import name=pip requirement; the S3/SQS server, the AWS SDK the tests set it up with, and the template linter.
+test_python=(openapi_spec_validator=openapi-spec-validator moto.server="moto[server]" boto3=boto3 cfnlint=cfn-lint)
 
 want=("${build_packages[@]}")
 python=()
@@ -39,10 +40,11 @@ if ((${#missing[@]})); then
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-for module in "${python[@]}"; do
-  import_name=${module//-/_}
+for entry in "${python[@]}"; do
+  import_name=${entry%%=*}
+  requirement=${entry#*=}
   if ! python3 -c "import ${import_name}" 2>/dev/null; then
-    echo "Installing missing Python package: $module"
-    python3 -m pip install --quiet "$module" || python3 -m pip install --quiet --break-system-packages "$module"
+    echo "Installing missing Python package: $requirement"
+    python3 -m pip install --quiet "$requirement" || python3 -m pip install --quiet --break-system-packages "$requirement"
   fi
 done

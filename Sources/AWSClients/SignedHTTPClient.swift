@@ -1,0 +1,144 @@
+public import AsyncHTTPClient
+import AWSSigning
+import Foundation
+public import NIOCore
+public import NIOHTTP1
+
+/// Sends requests to one AWS service, signed with Signature Version 4, and turns failures into `AWSError`s
+/// that say what the service answered.
+public struct SignedHTTPClient: Sendable {
+    public struct Request: Sendable {
+        public var method: HTTPMethod
+        public var endpoint: Endpoint
+        /// The path before percent-encoding, starting with "/" (the endpoint's base path is added).
+        public var path: String
+        public var query: [(name: String, value: String)]
+        public var headers: [(name: String, value: String)]
+        public var body: ByteBuffer?
+
+        public init(
+            _ method: HTTPMethod, _ endpoint: Endpoint, path: String, query: [(name: String, value: String)] = [],
+            headers: [(name: String, value: String)] = [], body: ByteBuffer? = nil
+        ) {
+            self.method = method
+            self.endpoint = endpoint
+            self.path = path
+            self.query = query
+            self.headers = headers
+            self.body = body
+        }
+
+        var fullPath: String { endpoint.basePath + path }
+
+        var url: String {
+            let query = query.map { SigV4Signer.uriEncode($0.name, encodingSlash: true) + "=" + SigV4Signer.uriEncode($0.value, encodingSlash: true) }
+            return endpoint.origin + SigV4Signer.uriEncode(fullPath, encodingSlash: false) + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+        }
+    }
+
+    let http: HTTPClient
+    let signer: SigV4Signer
+
+    public init(http: HTTPClient = .shared, configuration: AWSConfiguration, service: String) {
+        self.http = http
+        self.signer = configuration.signer(service: service)
+    }
+
+    /// Sends `request` and returns the response, which must be a 2xx (or one of `accepting`); anything
+    /// else is thrown with the service's error code and message.
+    public func send(
+        _ request: Request, operation: String, timeout: TimeAmount = .seconds(30), accepting: Set<Int> = []
+    ) async throws(AWSError) -> HTTPClientResponse {
+        let body = request.body.map { Array($0.readableBytesView) }
+        let signable = SignableRequest(
+            method: request.method.rawValue, host: request.endpoint.authority, path: request.fullPath, query: request.query,
+            headers: request.headers, payloadHash: body.map(SignableRequest.payloadHash(of:)) ?? SignableRequest.emptyPayloadHash)
+        var outgoing = HTTPClientRequest(url: request.url)
+        outgoing.method = request.method
+        for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
+        let now = Int(Date().timeIntervalSince1970)
+        for (name, value) in signer.signingHeaders(for: signable, at: now) { outgoing.headers.add(name: name, value: value) }
+        if let body = request.body { outgoing.body = .bytes(body) }
+
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(outgoing, timeout: timeout)
+        } catch {
+            throw .transport(operation: operation, underlying: "\(error)")
+        }
+        let status = Int(response.status.code)
+        if (200..<300).contains(status) || accepting.contains(status) { return response }
+        let errorBody = (try? await response.body.collect(upTo: 64 << 10)).map { String(buffer: $0) } ?? ""
+        throw Self.serviceError(operation: operation, status: status, headers: response.headers, body: errorBody)
+    }
+
+    /// Sends `request` and collects the whole body (at most `limit` bytes).
+    public func collect(
+        _ request: Request, operation: String, limit: Int = 16 << 20, timeout: TimeAmount = .seconds(30)
+    ) async throws(AWSError) -> ByteBuffer {
+        let response = try await send(request, operation: operation, timeout: timeout)
+        do {
+            return try await response.body.collect(upTo: limit)
+        } catch {
+            throw .transport(operation: operation, underlying: "reading the response: \(error)")
+        }
+    }
+
+    /// S3 answers errors in XML (`<Error><Code>…<Message>…`), SQS in JSON (`__type`, `message`) with the
+    /// query-compatible code in `x-amzn-query-error`; HEAD answers have no body at all.
+    static func serviceError(operation: String, status: Int, headers: HTTPHeaders, body: String) -> AWSError {
+        var code = ""
+        var message = ""
+        if let queryError = headers.first(name: "x-amzn-query-error"), let name = queryError.split(separator: ";").first {
+            code = String(name)
+        }
+        if let data = body.data(using: .utf8), let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] {
+            if code.isEmpty, let type = (json["__type"] ?? json["code"]) as? String {
+                code = String(type.split(separator: "#").last ?? Substring(type))
+            }
+            message = (json["message"] ?? json["Message"]) as? String ?? ""
+        } else {
+            if code.isEmpty { code = xmlElement("Code", in: body) ?? "" }
+            message = xmlElement("Message", in: body) ?? ""
+        }
+        if code.isEmpty, status == 404 { code = "NotFound" }
+        return .service(operation: operation, status: status, code: code, message: message)
+    }
+
+    /// The text of the first `<name>` element: enough for an error document's two fields.
+    static func xmlElement(_ name: String, in document: String) -> String? {
+        guard let start = document.range(of: "<\(name)>"), let end = document.range(of: "</\(name)>", range: start.upperBound..<document.endIndex)
+        else { return nil }
+        return XMLText.unescape(document[start.upperBound..<end.lowerBound])
+    }
+}
+
+/// The five predefined XML entities and numeric references, for text read outside a full parser.
+enum XMLText {
+    static func unescape(_ text: Substring) -> String {
+        guard text.contains("&") else { return String(text) }
+        var result = ""
+        var rest = text
+        while let amp = rest.firstIndex(of: "&") {
+            result += rest[..<amp]
+            guard let semicolon = rest[amp...].firstIndex(of: ";") else { break }
+            let entity = rest[rest.index(after: amp)..<semicolon]
+            switch entity {
+            case "amp": result += "&"
+            case "lt": result += "<"
+            case "gt": result += ">"
+            case "quot": result += "\""
+            case "apos": result += "'"
+            default:
+                let number = entity.hasPrefix("#x") ? UInt32(entity.dropFirst(2), radix: 16) : entity.hasPrefix("#") ? UInt32(entity.dropFirst()) : nil
+                if let number, let scalar = Unicode.Scalar(number) {
+                    result.unicodeScalars.append(scalar)
+                } else {
+                    result += "&\(entity);"
+                }
+            }
+            rest = rest[rest.index(after: semicolon)...]
+        }
+        return result + rest
+    }
+}
