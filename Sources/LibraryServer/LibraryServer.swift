@@ -1,3 +1,5 @@
+import AWSClients
+import Foundation
 public import Hummingbird
 import LibraryModel
 public import Logging
@@ -7,9 +9,42 @@ import Glibc
 #endif
 public import SystemPackage
 
+/// Where the bundles are kept.
+public enum StorageLocation: Sendable, Hashable {
+    /// The library folder's `bucket/`.
+    case libraryFolder
+    /// An S3 bucket, with the bundles under `prefix` ("" for the whole bucket).
+    case s3(bucket: String, prefix: String)
+
+    /// "s3://BUCKET" or "s3://BUCKET/some/prefix".
+    public init(parsing text: String) throws(ServerSetupError) {
+        guard text.hasPrefix("s3://") else { throw .configuration("--storage takes s3://BUCKET[/prefix], not \(text)") }
+        let rest = text.dropFirst(5)
+        let bucket = rest.prefix { $0 != "/" }
+        guard !bucket.isEmpty else { throw .configuration("--storage s3:// needs a bucket name: s3://BUCKET[/prefix]") }
+        var prefix = String(rest.dropFirst(bucket.count).drop { $0 == "/" })
+        if !prefix.isEmpty, !prefix.hasSuffix("/") { prefix += "/" }
+        self = .s3(bucket: String(bucket), prefix: prefix)
+    }
+}
+
+/// How songs' `file` and `image` URLs reach the bytes.
+public enum MediaURLMode: Sendable, Hashable {
+    /// Through this service's `/media/<key>`, Range requests passed on: works for private buckets.
+    case proxy
+    /// Presigned S3 GET URLs, valid for `expiry` seconds from the listing.
+    case presigned(expiry: Int)
+    /// The objects' plain S3 URLs, for a bucket whose objects anyone may read.
+    case publicObjects
+}
+
 /// How `termplayer serve` (or the TUI's embedded service) is set up.
 public struct ServeOptions: Sendable {
     public var library: LocalLibrary
+    public var storage: StorageLocation = .libraryFolder
+    public var mediaURLs: MediaURLMode = .proxy
+    /// Read for AWS credentials, region and endpoint (`AWS_*`); tests pass their own.
+    public var environment: [String: String] = ProcessInfo.processInfo.environment
     public var host: String
     /// 0 picks a free port; `onRunning` reports which.
     public var port: Int
@@ -71,6 +106,8 @@ public enum ServerSetupError: Error, CustomStringConvertible {
     case catalog(CatalogError)
     case demo(FilePath, String)
     case addressInUse(String)
+    /// The options do not fit together, or one cannot be used as given.
+    case configuration(String)
 
     public var description: String {
         switch self {
@@ -80,6 +117,7 @@ public enum ServerSetupError: Error, CustomStringConvertible {
         case .demo(let path, let reason): "cannot load the demo library from \(path): \(reason)"
         case .addressInUse(let address):
             "\(address) is already in use — is another `termplayer serve` running? Pick another port with --port."
+        case .configuration(let problem): problem
         }
     }
 }
@@ -107,13 +145,8 @@ public enum LibraryServer {
             throw .library(library.root, error)
         }
 
-        let bucket: LocalBucket
+        let bucket = try openBucket(options)
         let catalog: SQLiteCatalog
-        do {
-            bucket = try LocalBucket(root: library.bucket, staging: library.staging, watchMode: options.watchMode)
-        } catch {
-            throw .bucket(error)
-        }
         do {
             catalog = try SQLiteCatalog(path: library.catalog)
             try await catalog.migrate()
@@ -125,7 +158,7 @@ public enum LibraryServer {
             bucket: bucket, catalog: catalog, stagingDirectory: library.staging, logger: logger,
             workers: options.ingestWorkers)
         let routes = LibraryRoutes(
-            library: service, links: MediaLinks(publicBaseURL: options.publicBaseURL), token: token,
+            library: service, links: try mediaLinks(options, bucket: bucket), token: token,
             fallbackHost: "\(options.host):\(options.port)", listingPageSize: options.listingPageSize)
         let application = Application(
             router: routes.makeRouter(),
@@ -137,6 +170,40 @@ public enum LibraryServer {
         return PreparedServer(
             application: application, library: service, token: token, createdTokenFile: createdTokenFile,
             address: "\(options.host):\(options.port)")
+    }
+
+    private static func openBucket(_ options: ServeOptions) throws(ServerSetupError) -> any BucketStore {
+        do throws(BucketError) {
+            switch options.storage {
+            case .libraryFolder:
+                return try LocalBucket(root: options.library.bucket, staging: options.library.staging, watchMode: options.watchMode)
+            case .s3(let name, let prefix):
+                let client: S3Client
+                do throws(AWSError) {
+                    client = try S3Client(bucket: name, configuration: AWSConfiguration(environment: options.environment, service: "s3"))
+                } catch {
+                    throw .s3(error)
+                }
+                return try S3Bucket(client: client, prefix: prefix, staging: options.library.staging)
+            }
+        } catch {
+            throw .bucket(error)
+        }
+    }
+
+    private static func mediaLinks(_ options: ServeOptions, bucket: any BucketStore) throws(ServerSetupError) -> MediaLinks {
+        let expiry: Int?
+        switch options.mediaURLs {
+        case .proxy: return MediaLinks(publicBaseURL: options.publicBaseURL)
+        case .presigned(let seconds): expiry = seconds
+        case .publicObjects: expiry = nil
+        }
+        guard bucket.directURL(forKeyNamed: "probe.mp3", expires: expiry) != nil else {
+            throw .configuration("\(bucket.description) has no URLs of its own; presigned and public media URLs need --storage s3://…")
+        }
+        return MediaLinks(publicBaseURL: options.publicBaseURL) { keyName in
+            bucket.directURL(forKeyNamed: keyName, expires: expiry) ?? keyName
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+public import AWSClients
 public import Foundation
 public import LibraryModel
 public import NIOCore
@@ -69,6 +70,11 @@ public protocol BucketStore: Sendable {
 
     func delete(_ key: ObjectKey) async throws(BucketError)
 
+    /// A URL clients can fetch the object from without this service, valid for `expires` seconds (nil: for
+    /// good), or nil when the store has no such URLs (a local folder is reached through `/media/`). Takes
+    /// the key's name as the catalog stores it (validated when written), so a listing validates nothing.
+    func directURL(forKeyNamed name: String, expires: Int?) -> String?
+
     /// Objects that appeared, changed or vanished without going through `store` (a file copied in by hand),
     /// or nil when the store cannot see such changes and relies on notifications instead (S3 → SQS).
     func externalChanges() -> AsyncStream<BucketChange>?
@@ -94,6 +100,8 @@ public enum BucketError: Error, Sendable, CustomStringConvertible {
     case io(SystemCallError)
     /// Anything else the storage layer threw, with its own description.
     case storage(operation: String, key: String, underlying: String)
+    /// S3 (or an S3-compatible server) refused or did not answer; the error names the operation.
+    case s3(AWSError)
 
     public var description: String {
         switch self {
@@ -101,6 +109,7 @@ public enum BucketError: Error, Sendable, CustomStringConvertible {
         case .tooLarge(let key, let size, let limit): "\(key) is \(size) bytes; at most \(limit) are read"
         case .io(let error): error.description
         case .storage(let operation, let key, let underlying): "\(operation) \(key): \(underlying)"
+        case .s3(let error): error.description
         }
     }
 }

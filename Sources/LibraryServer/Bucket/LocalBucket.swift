@@ -154,6 +154,8 @@ public struct LocalBucket: BucketStore {
         }
     }
 
+    public func directURL(forKeyNamed name: String, expires: Int?) -> String? { nil }
+
     public func externalChanges() -> AsyncStream<BucketChange>? {
         switch watchMode {
         case .automatic:

@@ -1,4 +1,5 @@
 import Foundation
+import AWSClients
 import HTTPTypes
 public import Hummingbird
 import LibraryModel
@@ -55,7 +56,7 @@ public struct LibraryRoutes: Sendable {
         // The first page is read before answering, so a database error still gets a proper error status.
         let firstPage = try await library.catalog.songs(
             matching: filter, after: nil, offset: query.offset ?? 0, limit: min(limit, pageSize))
-        let songJSON = SongJSON(base: base)
+        let songJSON = SongJSON(base: base, links: links)
         let catalog = library.catalog
         let body = ResponseBody { writer in
             var page = firstPage

@@ -1,13 +1,17 @@
 import LibraryModel
 
-/// Builds absolute URLs for objects, as the `file` and `image` fields need them.
+/// Builds absolute URLs for objects, as the `file` and `image` fields need them: this service's
+/// `/media/<key>` (which works for every bucket, private ones included), or the bucket's own URLs.
 public struct MediaLinks: Sendable {
     /// Set when the service sits behind a proxy: "https://music.example.com". Otherwise URLs point at the
     /// host the client reached (its `Host` header).
     public var publicBaseURL: String?
+    /// Makes the bucket's own URL for a key name (presigned or public), instead of a `/media/` one.
+    public var directURL: (@Sendable (_ keyName: String) -> String)?
 
-    public init(publicBaseURL: String? = nil) {
+    public init(publicBaseURL: String? = nil, directURL: (@Sendable (_ keyName: String) -> String)? = nil) {
         self.publicBaseURL = publicBaseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        self.directURL = directURL
     }
 
     func baseURL(host: String?, fallbackHost: String) -> String {
@@ -15,7 +19,7 @@ public struct MediaLinks: Sendable {
         return "http://\(host ?? fallbackHost)"
     }
 
-    func url(for key: String, base: String) -> String { base + APIPath.mediaPrefix + key }
+    func url(for key: String, base: String) -> String { directURL?(key) ?? base + APIPath.mediaPrefix + key }
 }
 
 /// Writes songs in the `/songs` shape straight from catalog listings, without `Encodable`, because a
@@ -23,12 +27,14 @@ public struct MediaLinks: Sendable {
 struct SongJSON {
     /// `"<base>/media/`, escaped once per request rather than once per URL.
     private let mediaURLPrefix: [UInt8]
+    private let directURL: (@Sendable (String) -> String)?
 
-    init(base: String) {
+    init(base: String, links: MediaLinks) {
         var prefix: [UInt8] = [UInt8(ascii: "\"")]
         JSONText.appendEscaped(base, to: &prefix)
         prefix.append(contentsOf: APIPath.mediaPrefix.utf8)
         mediaURLPrefix = prefix
+        directURL = links.directURL
     }
 
     private static let titleField = Array(#"{"title":"#.utf8)
@@ -71,6 +77,7 @@ struct SongJSON {
     }
 
     private func appendMediaURL(_ key: String, to output: inout [UInt8]) {
+        if let directURL { return JSONText.appendString(directURL(key), to: &output) }
         output.append(contentsOf: mediaURLPrefix)
         JSONText.appendEscaped(key, to: &output)
         output.append(UInt8(ascii: "\""))

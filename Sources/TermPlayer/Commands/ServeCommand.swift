@@ -16,11 +16,25 @@ struct ServeCommand: AsyncParsableCommand {
             Reads are open to anyone who can reach the port; writes need the bearer token. Without --token or \
             TERMPLAYER_TOKEN, a token is created on first start in DIR/token (mode 0600), where `termplayer \
             upload` on this machine finds it.
+
+            Scaled out, --storage s3://BUCKET[/prefix] keeps the bundles in S3 or an S3-compatible store \
+            (credentials, region and endpoint from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, \
+            AWS_REGION and AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL). Replicas sharing a bucket must share the \
+            token too, so it must then be given.
             """
     )
 
     @Option(help: ArgumentHelp("The library folder.", valueName: "dir"))
     var library: String?
+
+    @Option(help: ArgumentHelp("Where bundles are kept: the library folder (default) or s3://BUCKET[/prefix].", valueName: "url"))
+    var storage: String?
+
+    @Option(help: ArgumentHelp("How file and image URLs reach the bytes: proxy (through /media/), presigned or public (S3 URLs).", valueName: "mode"))
+    var media = "proxy"
+
+    @Option(name: .customLong("presign-expiry"), help: ArgumentHelp("How long presigned URLs stay valid, in seconds (at most 7 days).", valueName: "seconds"))
+    var presignExpiry = 21_600
 
     @Option(help: ArgumentHelp("The address to listen on.", valueName: "host"))
     var host = "127.0.0.1"
@@ -53,6 +67,24 @@ struct ServeCommand: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error") }
         guard ["inotify", "poll"].contains(watch) else { throw ValidationError("--watch must be inotify or poll") }
         guard workers > 0 else { throw ValidationError("--workers must be at least 1") }
+        guard ["proxy", "presigned", "public"].contains(media) else { throw ValidationError("--media must be proxy, presigned or public") }
+        guard (1...604_800).contains(presignExpiry) else { throw ValidationError("--presign-expiry must be between 1 and 604800 seconds (7 days, S3's limit)") }
+        if media != "proxy", storage == nil { throw ValidationError("--media \(media) needs --storage s3://…: a library folder has no URLs of its own") }
+        if storage != nil, resolvedToken == nil {
+            throw ValidationError("with --storage s3://… replicas share one library, so they must share the token: pass --token or set TERMPLAYER_TOKEN")
+        }
+    }
+
+    private var resolvedToken: String? {
+        token ?? ProcessInfo.processInfo.environment["TERMPLAYER_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    private var mediaURLs: MediaURLMode {
+        switch media {
+        case "presigned": .presigned(expiry: presignExpiry)
+        case "public": .publicObjects
+        default: .proxy
+        }
     }
 
     func run() async throws {
@@ -64,15 +96,17 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "termplayer")
         let folder = LocalLibrary(root: library.map { FilePath($0) } ?? LocalLibrary.defaultRoot())
-        let options = ServeOptions(
+        var options = ServeOptions(
             library: folder,
             host: host,
             port: port,
             publicBaseURL: publicURL,
-            token: token ?? ProcessInfo.processInfo.environment["TERMPLAYER_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
+            token: resolvedToken,
             watchMode: watch == "poll" ? .polling(interval: .seconds(1)) : .automatic,
             ingestWorkers: workers
         )
+        if let storage { options.storage = try StorageLocation(parsing: storage) }
+        options.mediaURLs = mediaURLs
         let host = self.host
         let prepared = try await LibraryServer.prepare(options, logger: logger) { boundPort in
             // Printed (unbuffered) once the port is bound, so scripts can wait for it.
