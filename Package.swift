@@ -152,6 +152,7 @@ let package = Package(
             dependencies: [
                 "LibraryServer",
                 "LibraryModel",
+                "AWSClients",
                 "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

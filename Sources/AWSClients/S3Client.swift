@@ -31,7 +31,7 @@ public struct S3Client: Sendable {
     let endpoint: Endpoint
     let bucketPath: String
 
-    public init(bucket: String, configuration: AWSConfiguration, http: HTTPClient = .shared) throws(AWSError) {
+    public init(bucket: String, configuration: AWSConfiguration, http: HTTPClient = SignedHTTPClient.sharedHTTPClient) throws(AWSError) {
         guard Self.isValidBucketName(bucket) else {
             throw .configuration("\"\(bucket)\" is not a valid S3 bucket name (3–63 lower-case letters, digits, dots and hyphens)")
         }
@@ -134,6 +134,20 @@ public struct S3Client: Sendable {
     /// Deletes the object; deleting one that is not there succeeds, as in S3.
     public func delete(_ key: String) async throws(AWSError) {
         _ = try await http.send(request(.DELETE, key), operation: "DELETE s3://\(bucket)/\(key)", accepting: [404])
+    }
+
+    /// Creates the bucket (in the client's region); one that exists already and is ours is fine.
+    public func createBucket() async throws(AWSError) {
+        var body: ByteBuffer?
+        if configuration.region != "us-east-1" {
+            body = ByteBuffer(string: "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>\(configuration.region)</LocationConstraint></CreateBucketConfiguration>")
+        }
+        do {
+            _ = try await http.send(
+                SignedHTTPClient.Request(.PUT, endpoint, path: bucketPath.isEmpty ? "/" : bucketPath, body: body), operation: "CREATE s3://\(bucket)")
+        } catch where error.code == "BucketAlreadyOwnedByYou" {
+            return
+        }
     }
 
     // MARK: URLs for clients

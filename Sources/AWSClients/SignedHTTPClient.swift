@@ -39,7 +39,16 @@ public struct SignedHTTPClient: Sendable {
     let http: HTTPClient
     let signer: SigV4Signer
 
-    public init(http: HTTPClient = .shared, configuration: AWSConfiguration, service: String) {
+    /// The client every AWS call shares. A refused connection fails at once instead of being retried until
+    /// the request's deadline (AsyncHTTPClient's default): callers decide how to back off, and say why.
+    public static let sharedHTTPClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(5)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
+    public init(http: HTTPClient = Self.sharedHTTPClient, configuration: AWSConfiguration, service: String) {
         self.http = http
         self.signer = configuration.signer(service: service)
     }
