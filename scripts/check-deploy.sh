@@ -145,7 +145,7 @@ check(service.get("LaunchType") == "FARGATE" and service.get("LoadBalancers"), "
 groups = of_type("AWS::ElasticLoadBalancingV2::TargetGroup")
 health = next(iter(groups.values()))["Properties"].get("HealthCheckPath") if groups else None
 health = parameters[health["Ref"]]["Default"] if isinstance(health, dict) else health
-check(health == "/health", f"the target group's health check is /health ({health})")
+check(health == "/healthz", f"the target group's health check is /healthz ({health})")
 outputs = template.get("Outputs", {})
 check({"ApiUrl", "BucketName", "IngestQueueUrl"} <= set(outputs), "outputs: ApiUrl, BucketName, IngestQueueUrl")
 
@@ -279,8 +279,8 @@ exposes = " ".join(a for _, k, a in final if k == "EXPOSE").split()
 check("8080" in exposes or "8080/tcp" in exposes, "EXPOSE 8080")
 healthchecks = [a for _, k, a in final if k == "HEALTHCHECK"]
 polled = re.findall(r'https?://[^/\s"]+(/[^\s"]*)', healthchecks[-1]) if healthchecks else []
-check(bool(healthchecks) and "curl" in healthchecks[-1] and polled == ["/health"],
-      f"HEALTHCHECK runs curl on /health ({' '.join(polled) or 'nothing'})")
+check(bool(healthchecks) and "curl" in healthchecks[-1] and polled == ["/healthz"],
+      f"HEALTHCHECK runs curl on /healthz ({' '.join(polled) or 'nothing'})")
 entrypoints = [a for _, k, a in final if k == "ENTRYPOINT"]
 try:
     entrypoint = json.loads(entrypoints[-1]) if entrypoints else []
@@ -320,10 +320,10 @@ else:
     ok(f"every serve option deploy/ uses is defined in ServeCommand.swift ({len(used)})")
 
 source_text = "".join(open(p, errors="replace").read() for p in glob.glob("Sources/**/*.swift", recursive=True))
-if re.search(r'"/health"', source_text):
-    ok("the service defines the /health path the load balancer and HEALTHCHECK poll")
+if re.search(r'"/healthz"', source_text):
+    ok("the service defines the /healthz path the load balancer and HEALTHCHECK poll")
 else:
-    contract('the load balancer and HEALTHCHECK poll /health, but no "/health" path is defined in Sources/ (APIPath.health is '
+    contract('the load balancer and HEALTHCHECK poll /healthz, but no "/healthz" path is defined in Sources/ (APIPath.health is '
              + (re.search(r'static let health = ("[^"]*")', source_text).group(1) if re.search(r'static let health = ("[^"]*")', source_text) else "absent") + ")")
 
 sys.exit(1 if failures else 0)
