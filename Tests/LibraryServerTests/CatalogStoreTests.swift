@@ -5,15 +5,20 @@ import SystemPackage
 import TestSupport
 import Testing
 
-/// Every catalog implementation, freshly created and migrated.
+/// Every catalog implementation, freshly created and migrated. PostgreSQL joins when the test server is
+/// there (`make test` starts it), each test in a database of its own.
 enum CatalogImplementations {
-    static let all: [String] = ["SQLite"]
+    static let all: [String] = TestServices.postgresURL == nil ? ["SQLite"] : ["SQLite", "PostgreSQL"]
 
     static func make(_ name: String) async throws -> any CatalogStore {
         switch name {
         case "SQLite":
             let folder = try Fixtures.temporaryDirectory("catalog")
             let catalog = try SQLiteCatalog(path: FilePath(folder.appendingPathComponent("catalog.sqlite").path))
+            try await catalog.migrate()
+            return catalog
+        case "PostgreSQL":
+            let catalog = try PostgresCatalog(url: try await TestDatabase.create(), logger: TestDatabase.logger)
             try await catalog.migrate()
             return catalog
         default:
