@@ -28,6 +28,14 @@ public enum StorageLocation: Sendable, Hashable {
     }
 }
 
+/// Where the catalog is kept.
+public enum CatalogLocation: Sendable, Hashable {
+    /// The library folder's `catalog.sqlite`.
+    case libraryFolder
+    /// A PostgreSQL database, by its libpq URL: `postgres://USER:PASS@HOST:PORT/DB`.
+    case postgres(url: String)
+}
+
 /// How songs' `file` and `image` URLs reach the bytes.
 public enum MediaURLMode: Sendable, Hashable {
     /// Through this service's `/media/<key>`, Range requests passed on: works for private buckets.
@@ -42,6 +50,7 @@ public enum MediaURLMode: Sendable, Hashable {
 public struct ServeOptions: Sendable {
     public var library: LocalLibrary
     public var storage: StorageLocation = .libraryFolder
+    public var catalog: CatalogLocation = .libraryFolder
     public var mediaURLs: MediaURLMode = .proxy
     /// Read for AWS credentials, region and endpoint (`AWS_*`); tests pass their own.
     public var environment: [String: String] = ProcessInfo.processInfo.environment
@@ -146,11 +155,19 @@ public enum LibraryServer {
         }
 
         let bucket = try openBucket(options)
-        let catalog: SQLiteCatalog
+        let catalog: any CatalogStore
         do {
-            catalog = try SQLiteCatalog(path: library.catalog)
+            switch options.catalog {
+            case .libraryFolder: catalog = try SQLiteCatalog(path: library.catalog)
+            case .postgres(let url): catalog = try PostgresCatalog(url: url, logger: logger)
+            }
+        } catch {
+            throw .catalog(error)
+        }
+        do {
             try await catalog.migrate()
         } catch {
+            catalog.close()
             throw .catalog(error)
         }
 

@@ -53,6 +53,7 @@ public final class LibraryService: Service {
             queue.close()
             group.cancelAll()
         }
+        catalog.close()
     }
 
     /// Queues every bundle the bucket holds and every song whose JSON is gone, so bucket and catalog agree

@@ -179,6 +179,14 @@ public protocol CatalogStore: Sendable {
     func problem(_ subject: String) async throws(CatalogError) -> ProblemRecord?
 
     func problems() async throws(CatalogError) -> [ProblemRecord]
+
+    /// Lets go of connections when the service stops; nothing is called afterwards.
+    func close()
+}
+
+extension CatalogStore {
+    /// A file-backed store has nothing to let go of.
+    public func close() {}
 }
 
 /// Why the catalog failed, carrying the database's own code and message.

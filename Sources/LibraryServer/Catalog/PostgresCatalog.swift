@@ -47,6 +47,8 @@ public final class PostgresCatalog: CatalogStore {
         runTask.cancel()
     }
 
+    public func close() { shutdown() }
+
     public var description: String { "PostgreSQL \(location)" }
 
     /// Migrates over a connection of its own, outside the pool: a server that cannot be reached, or refuses

@@ -30,6 +30,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where bundles are kept: the library folder (default) or s3://BUCKET[/prefix].", valueName: "url"))
     var storage: String?
 
+    @Option(help: ArgumentHelp("Where the catalog is kept: the library folder's SQLite file (default) or postgres://USER:PASS@HOST:PORT/DB (default: TERMPLAYER_DATABASE_URL).", valueName: "url"))
+    var database: String?
+
     @Option(help: ArgumentHelp("How file and image URLs reach the bytes: proxy (through /media/), presigned or public (S3 URLs).", valueName: "mode"))
     var media = "proxy"
 
@@ -70,9 +73,17 @@ struct ServeCommand: AsyncParsableCommand {
         guard ["proxy", "presigned", "public"].contains(media) else { throw ValidationError("--media must be proxy, presigned or public") }
         guard (1...604_800).contains(presignExpiry) else { throw ValidationError("--presign-expiry must be between 1 and 604800 seconds (7 days, S3's limit)") }
         if media != "proxy", storage == nil { throw ValidationError("--media \(media) needs --storage s3://…: a library folder has no URLs of its own") }
-        if storage != nil, resolvedToken == nil {
-            throw ValidationError("with --storage s3://… replicas share one library, so they must share the token: pass --token or set TERMPLAYER_TOKEN")
+        if let databaseURL, !(databaseURL.hasPrefix("postgres://") || databaseURL.hasPrefix("postgresql://")) {
+            throw ValidationError("--database takes postgres://USER:PASS@HOST:PORT/DB (the SQLite catalog is the default)")
         }
+        if storage != nil, resolvedToken == nil {
+            throw ValidationError("replicas sharing a bucket must share the token too: pass --token or set TERMPLAYER_TOKEN")
+        }
+    }
+
+    /// The flag, else `TERMPLAYER_DATABASE_URL`, which keeps the password off the command line.
+    private var databaseURL: String? {
+        database ?? ProcessInfo.processInfo.environment["TERMPLAYER_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     private var resolvedToken: String? {
@@ -106,6 +117,7 @@ struct ServeCommand: AsyncParsableCommand {
             ingestWorkers: workers
         )
         if let storage { options.storage = try StorageLocation(parsing: storage) }
+        if let databaseURL { options.catalog = .postgres(url: databaseURL) }
         options.mediaURLs = mediaURLs
         let host = self.host
         let prepared = try await LibraryServer.prepare(options, logger: logger) { boundPort in
