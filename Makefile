@@ -20,19 +20,21 @@ build: deps
 run: build
 	$(BIN)
 
-## Every test, with the tools they drive installed first.
+## Every test, with the tools they drive installed first and the servers they talk to (PostgreSQL, moto's
+## S3 + SQS) started around them; then the deployment files' checks (cfn-lint, systemd-analyze, Dockerfile).
 test:
 	@scripts/ensure-deps.sh test
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	@# The failures are repeated at the end, where a CI log's tail shows them.
-	@set -o pipefail; $(SWIFT) test --skip-build $(BUILD_FLAGS) 2>&1 | tee .build/test.log \
+	@set -o pipefail; scripts/test-services.sh $(SWIFT) test --skip-build $(BUILD_FLAGS) 2>&1 | tee .build/test.log \
 		|| { echo '--- failed:'; grep -E '^✘|error:' .build/test.log | grep -v HummingbirdCore; exit 1; }
+	bash scripts/check-deploy.sh --strict
 
 ## Benchmarks in release mode; prints a table with the command that made it.
 bench:
 	@scripts/ensure-deps.sh bench
 	$(SWIFT) build -c release $(BUILD_FLAGS)
-	scripts/bench.py
+	scripts/test-services.sh scripts/bench.py
 
 install: CONFIG = release
 install: build

@@ -17,14 +17,20 @@ public final class LibraryService: Service {
     let stager: UploadStager
     let logger: Logger
     let workers: Int
+    /// Whether a bucket without a change feed is walked whole at start (see `ServeOptions.scanAtStart`).
+    let scanAtStart: Bool
     /// Genres never change once created, so lookups by name or id are answered from memory after the first.
     private let knownGenres = Mutex<[String: Genre]>([:])
 
-    public init(bucket: any BucketStore, catalog: any CatalogStore, stagingDirectory: FilePath, logger: Logger, workers: Int = 4) {
+    public init(
+        bucket: any BucketStore, catalog: any CatalogStore, stagingDirectory: FilePath, logger: Logger, workers: Int = 4,
+        scanAtStart: Bool = true
+    ) {
         self.bucket = bucket
         self.catalog = catalog
         self.logger = logger
         self.workers = workers
+        self.scanAtStart = scanAtStart
         self.ingestor = Ingestor(bucket: bucket, catalog: catalog, logger: logger)
         self.queue = IngestQueue(ingestor: ingestor)
         self.stager = UploadStager(directory: stagingDirectory)
@@ -36,7 +42,10 @@ public final class LibraryService: Service {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.queue.run(workers: self.workers) }
             group.addTask {
-                guard let changes else { return await self.reconcileEverything() }
+                guard let changes else {
+                    if self.scanAtStart { await self.reconcileEverything() }
+                    return
+                }
                 await cancelWhenGracefulShutdown {
                     var armed = false
                     for await change in changes {
