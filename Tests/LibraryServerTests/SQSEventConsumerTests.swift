@@ -3,6 +3,7 @@ import Foundation
 import LibraryModel
 @testable import LibraryServer
 import Logging
+import ServiceLifecycle
 import NIOCore
 import Synchronization
 import SystemPackage
@@ -119,7 +120,7 @@ struct SQSEventConsumerTests {
         }
         let options = world.options(visibilityTimeout: 2)
         // Replica A's storage hangs, so its ingests are in flight when it is stopped.
-        let hanging = EventsOnlyBucket(world.bucket, hanging: true)
+        let hanging = EventsOnlyBucket(world.bucket, stall: .seconds(600))
         let first = world.start(options, bucket: hanging)
         let inFlight = try await eventually(within: 10) { hanging.stalls == ids.count }
         #expect(inFlight, "replica A took all three messages")
@@ -135,6 +136,57 @@ struct SQSEventConsumerTests {
         await second.stop()
         #expect(ingested && drained, "replica B ingested the messages A left behind")
         #expect(try await world.messageCounts(world.deadLetterQueue) == (0, 0))
+    }
+
+    @Test("on graceful shutdown the consumer stops receiving at once, even mid long poll, and finishes the message in hand")
+    func gracefulShutdown() async throws {
+        let world = try await EventWorld()
+        try world.put(try BundleFixture(id: "in-hand"), [.metadata, .audio])
+        try await world.send(EventWorld.event(["in-hand.json"]))
+        let slow = EventsOnlyBucket(world.bucket, stall: .seconds(1.5))
+        let library = world.library(bucket: slow)
+        var options = world.options(visibilityTimeout: 30)
+        options.waitTime = .seconds(20)
+        let consumer = SQSEventConsumer(library: library, options: options, sqs: world.sqs, logger: world.logger)
+        // As `serve` lists them: the consumer after the library, so it is stopped first.
+        let group = ServiceGroup(configuration: .init(services: [library, consumer], logger: world.logger))
+        let running = Task { try await group.run() }
+        let inHand = try await eventually(within: 10) { slow.stalls == 1 }
+        #expect(inHand)
+        let clock = ContinuousClock()
+        let stopping = clock.now
+        await group.triggerGracefulShutdown()
+        try await running.value
+        #expect(clock.now - stopping < .seconds(5), "the other receive loop's 20-s long poll was cut short")
+        #expect(try await world.catalog.song(BundleID(validating: "in-hand")) != nil)
+        #expect(try await world.messageCounts(world.queue) == (0, 0), "the finished message was deleted before stopping")
+    }
+
+    @Test("while the queue cannot be reached the consumer backs off, and it picks up again when the queue is back")
+    func recovers() async throws {
+        let world = try await EventWorld()
+        let motoPort = try #require(TestServices.awsEndpoint.flatMap { $0.split(separator: ":").last.flatMap { Int($0) } })
+        var proxy = try ThrottleProxy(target: motoPort, bytesPerSecond: 0)
+        let port = proxy.port
+        let environment = TestServices.awsEnvironment(endpoint: "http://127.0.0.1:\(port)")
+        let throughProxy = SQSClient(configuration: try AWSConfiguration(environment: environment, service: "sqs"))
+        let replica = world.start(world.options(visibilityTimeout: 5), sqs: throughProxy)
+
+        try world.put(try BundleFixture(id: "first"), [.metadata, .audio])
+        try await world.send(EventWorld.event(["first.json"]))
+        #expect(try await eventually(within: 10) { try await world.catalog.songCount() == 1 })
+
+        proxy.kill()  // the queue is gone: receives are refused
+        try await Task.sleep(for: .seconds(2))
+        try world.put(try BundleFixture(id: "second"), [.metadata, .audio])
+        try await world.send(EventWorld.event(["second.json"]))
+        try await Task.sleep(for: .seconds(1))
+        #expect(try await world.catalog.songCount() == 1)
+        proxy = try ThrottleProxy(port: port, target: motoPort, bytesPerSecond: 0)
+        let recovered = try await eventually(within: 15) { try await world.catalog.songCount() == 2 }
+        await replica.stop()
+        proxy.kill()
+        #expect(recovered, "the consumer came back to the queue")
     }
 }
 
@@ -206,12 +258,17 @@ struct EventWorld {
         )
     }
 
-    /// A library service and its consumer over `bucket` (events only, unless given), running until stopped.
-    func start(_ options: SQSEventOptions, bucket store: (any BucketStore)? = nil) -> ConsumerReplica {
-        let library = LibraryService(
+    /// A library service over `bucket` (events only, unless given) and the shared catalog.
+    func library(bucket store: (any BucketStore)? = nil) -> LibraryService {
+        LibraryService(
             bucket: store ?? EventsOnlyBucket(bucket), catalog: catalog, stagingDirectory: FilePath(folder.path).appending("staging"),
             logger: logger)
-        let consumer = SQSEventConsumer(library: library, options: options, sqs: sqs, logger: logger)
+    }
+
+    /// A library service and its consumer over `bucket` (events only, unless given), running until stopped.
+    func start(_ options: SQSEventOptions, bucket store: (any BucketStore)? = nil, sqs client: SQSClient? = nil) -> ConsumerReplica {
+        let library = library(bucket: store)
+        let consumer = SQSEventConsumer(library: library, options: options, sqs: client ?? sqs, logger: logger)
         return ConsumerReplica(
             task: Task {
                 await withDiscardingTaskGroup { group in
@@ -233,30 +290,25 @@ struct ConsumerReplica {
 }
 
 /// The local bucket with its listing and change feed hidden, so neither the start-up scan nor the folder
-/// watcher ingests anything: only events do. Bundles `failing` names fail like a storage outage; a
-/// `hanging` bucket never answers (until its task is cancelled).
+/// watcher ingests anything: only events do. Bundles `failing` names fail like a storage outage; with a
+/// `stall`, looking a bundle up first waits that long (a cancelled wait fails like a storage outage).
 final class EventsOnlyBucket: BucketStore {
     let base: LocalBucket
     let failing: @Sendable (BundleID) -> Bool
-    let hanging: Bool
+    let stall: Duration?
     private let counters = Mutex((failures: 0, stalls: 0))
 
-    init(_ base: LocalBucket, failing: @escaping @Sendable (BundleID) -> Bool = { _ in false }, hanging: Bool = false) {
+    init(_ base: LocalBucket, failing: @escaping @Sendable (BundleID) -> Bool = { _ in false }, stall: Duration? = nil) {
         self.base = base
         self.failing = failing
-        self.hanging = hanging
+        self.stall = stall
     }
 
     var failures: Int { counters.withLock { $0.failures } }
     var stalls: Int { counters.withLock { $0.stalls } }
     var description: String { "events-only \(base.description)" }
 
-    private func check(_ id: BundleID) async throws(BucketError) {
-        if hanging {
-            counters.withLock { $0.stalls += 1 }
-            try? await Task.sleep(for: .seconds(600))
-            throw .storage(operation: "GET", key: id.rawValue, underlying: "the test bucket hung")
-        }
+    private func check(_ id: BundleID) throws(BucketError) {
         if failing(id) {
             counters.withLock { $0.failures += 1 }
             throw .storage(operation: "GET", key: id.rawValue, underlying: "the test bucket is down")
@@ -264,29 +316,37 @@ final class EventsOnlyBucket: BucketStore {
     }
 
     func info(_ key: ObjectKey) async throws(BucketError) -> ObjectInfo? {
-        try await check(key.bundle)
+        try check(key.bundle)
         return try await base.info(key)
     }
 
     func objects(of bundle: BundleID) async throws(BucketError) -> [BundlePart: ObjectInfo] {
-        try await check(bundle)
+        if let stall {
+            counters.withLock { $0.stalls += 1 }
+            do {
+                try await Task.sleep(for: stall)
+            } catch {
+                throw .storage(operation: "LIST", key: bundle.rawValue, underlying: "the test bucket hung")
+            }
+        }
+        try check(bundle)
         return try await base.objects(of: bundle)
     }
 
     func list(_ visit: (BucketListingPage) async throws -> Void) async throws(BucketError) {}
 
     func contents(of key: ObjectKey, limit: Int) async throws(BucketError) -> [UInt8] {
-        try await check(key.bundle)
+        try check(key.bundle)
         return try await base.contents(of: key, limit: limit)
     }
 
     func read(_ key: ObjectKey, range: ClosedRange<Int>?, into write: (ByteBuffer) async throws -> Void) async throws(BucketError) {
-        try await check(key.bundle)
+        try check(key.bundle)
         try await base.read(key, range: range, into: write)
     }
 
     func withLocalFile<Result: Sendable>(_ key: ObjectKey, _ body: @escaping @Sendable (FilePath) -> Result) async throws(BucketError) -> Result {
-        try await check(key.bundle)
+        try check(key.bundle)
         return try await base.withLocalFile(key, body)
     }
 
