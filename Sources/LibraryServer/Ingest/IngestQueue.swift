@@ -157,5 +157,6 @@ public final class IngestQueue: Sendable {
         }
     }
 
-    private static let stoppedOutcome = Outcome(state: .pending, reason: "the service is stopping", changed: false)
+    private static let stoppedOutcome = Outcome(
+        state: .pending, reason: "the service is stopping", changed: false, interruption: .serviceStopping)
 }

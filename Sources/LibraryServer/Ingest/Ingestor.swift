@@ -26,6 +26,17 @@ public struct Ingestor: Sendable {
         public var reason: String?
         /// True when the catalog was written (not merely confirmed up to date).
         public var changed: Bool
+        /// Set when the run could not finish, so `state` is only what status shows meanwhile: running
+        /// again may end differently. Event consumers retry these rather than count them as done.
+        public var interruption: Interruption? = nil
+    }
+
+    /// Why a reconciliation did not finish.
+    public enum Interruption: Hashable, Sendable {
+        /// The bucket or the catalog failed; the outcome's reason says how.
+        case storageFailed
+        /// The ingest queue was closed before the run: the service is stopping.
+        case serviceStopping
     }
 
     public func reconcile(_ id: BundleID) async -> Outcome {
@@ -36,7 +47,7 @@ public struct Ingestor: Sendable {
             logger.error("ingest of \(id) failed: \(error)")
             let reason = "could not ingest: \(error)"
             try? await catalog.record(ProblemRecord(subject: id.rawValue, state: .rejected, reason: reason))
-            return Outcome(state: .rejected, reason: reason, changed: false)
+            return Outcome(state: .rejected, reason: reason, changed: false, interruption: .storageFailed)
         }
     }
 
