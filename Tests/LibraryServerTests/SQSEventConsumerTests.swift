@@ -190,6 +190,34 @@ struct SQSEventConsumerTests {
     }
 }
 
+/// Settings `serve --events` cannot work with are refused when the consumer is made, not at each receive.
+@Suite("SQS event settings")
+struct SQSEventOptionsTests {
+    @Test("SQS event settings that cannot work are refused at start-up")
+    func refused() async throws {
+        let folder = FilePath(try Fixtures.temporaryDirectory("sqs-settings").path)
+        let library = LibraryService(
+            bucket: try LocalBucket(root: folder.appending("bucket"), staging: folder.appending("staging"), watchMode: .polling(interval: .seconds(3600))),
+            catalog: try SQLiteCatalog(path: folder.appending("catalog.sqlite")), stagingDirectory: folder.appending("staging"),
+            logger: Logger(label: "test"))
+        let environment = TestServices.awsEnvironment(endpoint: "http://127.0.0.1:1")
+        func refusal(_ options: SQSEventOptions, _ environment: [String: String]) -> String? {
+            do {
+                _ = try SQSEventConsumer(library: library, options: options, environment: environment, logger: Logger(label: "test"))
+                return nil
+            } catch {
+                guard case .configuration(let problem) = error else { return "not a configuration error: \(error)" }
+                return problem
+            }
+        }
+        let good = "https://sqs.us-east-1.amazonaws.com/123456789012/events"
+        #expect(refusal(SQSEventOptions(queueURL: good, deadLetterQueueURL: good + "-dead"), environment) == nil)
+        #expect(refusal(SQSEventOptions(queueURL: "events"), environment)?.contains("--events: not an http(s) SQS queue URL") == true)
+        #expect(refusal(SQSEventOptions(queueURL: good, deadLetterQueueURL: "sqs://dead"), environment)?.contains("--dead-letter-queue") == true)
+        #expect(refusal(SQSEventOptions(queueURL: good), [:])?.contains("no AWS credentials") == true)
+    }
+}
+
 // MARK: Test set-up
 
 /// A local bucket and SQLite catalog in a temporary folder, and a fresh source and dead-letter queue on moto.

@@ -63,8 +63,12 @@ public struct SQSEventConsumer: Service {
     }
 
     /// A consumer signing with the credentials, region and endpoint the AWS variables in `environment`
-    /// (the process's own when nil) name.
+    /// (the process's own when nil) name. Settings that cannot work are refused here, at start-up, rather
+    /// than logged by every receive.
     public init(library: LibraryService, options: SQSEventOptions, environment: [String: String]? = nil, logger: Logger) throws(AWSError) {
+        for (flag, url) in [("--events", options.queueURL), ("--dead-letter-queue", options.deadLetterQueueURL)] {
+            if let url, Endpoint(url) == nil { throw .configuration("\(flag): not an http(s) SQS queue URL: \(url)") }
+        }
         let configuration = try AWSConfiguration(environment: environment ?? ProcessInfo.processInfo.environment, service: "sqs")
         self.init(library: library, options: options, sqs: SQSClient(configuration: configuration), logger: logger)
     }
