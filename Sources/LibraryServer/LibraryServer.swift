@@ -4,6 +4,7 @@ public import Hummingbird
 import LibraryModel
 public import Logging
 import NIOCore
+import ServiceLifecycle
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -51,6 +52,8 @@ public struct ServeOptions: Sendable {
     public var library: LocalLibrary
     public var storage: StorageLocation = .libraryFolder
     public var catalog: CatalogLocation = .libraryFolder
+    /// An SQS queue of the bucket's S3 event notifications to ingest from, with how to follow it.
+    public var events: SQSEventOptions?
     public var mediaURLs: MediaURLMode = .proxy
     /// Read for AWS credentials, region and endpoint (`AWS_*`); tests pass their own.
     public var environment: [String: String] = ProcessInfo.processInfo.environment
@@ -178,13 +181,22 @@ public enum LibraryServer {
         let service = LibraryService(
             bucket: bucket, catalog: catalog, stagingDirectory: library.staging, logger: logger,
             workers: options.ingestWorkers, scanAtStart: options.scanAtStart)
+        var services: [any Service] = [service]
+        if let events = options.events {
+            do throws(AWSError) {
+                // After the library service, so it stops first and its last ingests still find the queue running.
+                services.append(try SQSEventConsumer(library: service, options: events, environment: options.environment, logger: logger))
+            } catch {
+                throw .configuration("cannot follow \(events.queueURL): \(error)")
+            }
+        }
         let routes = LibraryRoutes(
             library: service, links: try mediaLinks(options, bucket: bucket), token: token,
             fallbackHost: "\(options.host):\(options.port)", listingPageSize: options.listingPageSize)
         let application = Application(
             router: routes.makeRouter(),
             configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: "termplayer"),
-            services: [service],
+            services: services,
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? options.port) },
             logger: logger
         )

@@ -386,6 +386,8 @@ final class EventsOnlyBucket: BucketStore {
         try await base.delete(key)
     }
 
+    func directURL(forKeyNamed name: String, expires: Int?) -> String? { nil }
+
     func externalChanges() -> AsyncStream<BucketChange>? { nil }
 }
 

@@ -40,6 +40,10 @@ public protocol BucketStore: Sendable {
     /// For people: "folder /home/me/.local/share/termplayer/bucket".
     var description: String { get }
 
+    /// What the store's object names start with in the underlying bucket ("library/"), as S3 event
+    /// notifications name them; "" when the store is the whole bucket.
+    var keyPrefix: String { get }
+
     func info(_ key: ObjectKey) async throws(BucketError) -> ObjectInfo?
 
     /// The objects present for one bundle, by part.
@@ -78,6 +82,28 @@ public protocol BucketStore: Sendable {
     /// Objects that appeared, changed or vanished without going through `store` (a file copied in by hand),
     /// or nil when the store cannot see such changes and relies on notifications instead (S3 → SQS).
     func externalChanges() -> AsyncStream<BucketChange>?
+}
+
+extension BucketStore {
+    public var keyPrefix: String { "" }
+
+    /// The bundle object an event notification's full key names. Keys outside the prefix belong to someone
+    /// else's part of a shared bucket; keys inside it that are no bundle object's cannot be ingested.
+    public func objectKey(notified name: String) -> NotifiedKey {
+        guard name.hasPrefix(keyPrefix) else { return .outsidePrefix }
+        do {
+            return .object(try ObjectKey(validating: String(name.dropFirst(keyPrefix.count))))
+        } catch {
+            return .notABundleObject(error)
+        }
+    }
+}
+
+/// What a notified key is to a bucket store.
+public enum NotifiedKey: Sendable {
+    case object(ObjectKey)
+    case outsidePrefix
+    case notABundleObject(KeyError)
 }
 
 /// An object key whose object may have changed outside the service's own writes.

@@ -14,6 +14,7 @@ public struct S3Bucket: BucketStore {
     let client: S3Client
     /// Prepended to every key: "library/" keeps the bundles in one folder of a shared bucket.
     let prefix: String
+    public var keyPrefix: String { prefix }
     /// Where objects are downloaded for libraries that read files, and uploads are staged.
     let staging: FilePath
     private let threadPool: NIOThreadPool

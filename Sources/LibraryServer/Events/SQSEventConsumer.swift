@@ -167,10 +167,12 @@ public struct SQSEventConsumer: Service {
         // A bundle is brought in by its JSON; events for its other parts are for other consumers.
         var bundles: [BundleID: S3ObjectEvent.Change] = [:]
         for object in objects where object.key.hasSuffix(".json") {
-            do {
-                let key = try ObjectKey(validating: object.key)
+            switch library.bucket.objectKey(notified: object.key) {
+            case .object(let key):
                 if bundles[key.bundle] != .created { bundles[key.bundle] = object.change }
-            } catch {
+            case .outsidePrefix:
+                logger.debug("\(object.key) is outside \(library.bucket.description): not ours")
+            case .notABundleObject(let error):
                 verdict.invalid.append("\(object.key) is not a bundle object: \(error)")
             }
         }

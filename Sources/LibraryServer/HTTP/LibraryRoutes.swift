@@ -232,11 +232,13 @@ public struct LibraryRoutes: Sendable {
         }
         var receipt = EventsReceipt(queued: [], ignored: [])
         for object in objects {
-            do {
-                let key = try ObjectKey(validating: object.key)
+            switch library.bucket.objectKey(notified: object.key) {
+            case .object(let key):
                 library.queue.submit(key.bundle)
                 if !receipt.queued.contains(key.bundle.rawValue) { receipt.queued.append(key.bundle.rawValue) }
-            } catch {
+            case .outsidePrefix:
+                receipt.ignored.append(.init(key: object.key, reason: "outside \(library.bucket.keyPrefix), where this library's bundles are"))
+            case .notABundleObject(let error):
                 receipt.ignored.append(.init(key: object.key, reason: "\(error)"))
             }
         }

@@ -20,7 +20,10 @@ struct ServeCommand: AsyncParsableCommand {
             Scaled out, --storage s3://BUCKET[/prefix] keeps the bundles in S3 or an S3-compatible store \
             (credentials, region and endpoint from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, \
             AWS_REGION and AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL). Replicas sharing a bucket must share the \
-            token too, so it must then be given.
+            token too, so it must then be given. --database postgres://USER:PASS@HOST:PORT/DB keeps the catalog \
+            in PostgreSQL. --events QUEUE_URL ingests what the bucket's S3 event notifications (through SQS) \
+            name: messages are deleted once their catalog write has committed, and one that keeps failing is \
+            dead-lettered with its reason. Any number of replicas may share bucket, database and queue.
             """
     )
 
@@ -32,6 +35,18 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Where the catalog is kept: the library folder's SQLite file (default) or postgres://USER:PASS@HOST:PORT/DB (default: TERMPLAYER_DATABASE_URL).", valueName: "url"))
     var database: String?
+
+    @Option(help: ArgumentHelp("An SQS queue receiving the bucket's S3 ObjectCreated notifications for .json objects: ingest follows it.", valueName: "queue-url"))
+    var events: String?
+
+    @Option(name: .customLong("dead-letter-queue"), help: ArgumentHelp("An SQS queue for event messages that cannot be ingested (with the reason); without one they are only recorded in status.", valueName: "queue-url"))
+    var deadLetterQueue: String?
+
+    @Option(name: .customLong("max-receives"), help: ArgumentHelp("Deliveries of a message that keeps failing before it is dead-lettered.", valueName: "n"))
+    var maxReceives = 5
+
+    @Flag(help: "Walk the whole bucket at start even with --events (after adopting a bucket that already holds bundles).")
+    var rescan = false
 
     @Option(help: ArgumentHelp("How file and image URLs reach the bytes: proxy (through /media/), presigned or public (S3 URLs).", valueName: "mode"))
     var media = "proxy"
@@ -72,6 +87,11 @@ struct ServeCommand: AsyncParsableCommand {
         guard workers > 0 else { throw ValidationError("--workers must be at least 1") }
         guard ["proxy", "presigned", "public"].contains(media) else { throw ValidationError("--media must be proxy, presigned or public") }
         guard (1...604_800).contains(presignExpiry) else { throw ValidationError("--presign-expiry must be between 1 and 604800 seconds (7 days, S3's limit)") }
+        if events == nil, deadLetterQueue != nil { throw ValidationError("--dead-letter-queue goes with --events") }
+        guard maxReceives >= 1 else { throw ValidationError("--max-receives must be at least 1") }
+        if let events, !(events.hasPrefix("https://") || events.hasPrefix("http://")) {
+            throw ValidationError("--events takes the queue's URL (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME), not \(events)")
+        }
         if media != "proxy", storage == nil { throw ValidationError("--media \(media) needs --storage s3://…: a library folder has no URLs of its own") }
         if let databaseURL, !(databaseURL.hasPrefix("postgres://") || databaseURL.hasPrefix("postgresql://")) {
             throw ValidationError("--database takes postgres://USER:PASS@HOST:PORT/DB (the SQLite catalog is the default)")
@@ -119,6 +139,10 @@ struct ServeCommand: AsyncParsableCommand {
         if let storage { options.storage = try StorageLocation(parsing: storage) }
         if let databaseURL { options.catalog = .postgres(url: databaseURL) }
         options.mediaURLs = mediaURLs
+        if let events {
+            options.events = SQSEventOptions(queueURL: events, deadLetterQueueURL: deadLetterQueue, maxReceives: maxReceives)
+            options.scanAtStart = rescan
+        }
         let host = self.host
         let prepared = try await LibraryServer.prepare(options, logger: logger) { boundPort in
             // Printed (unbuffered) once the port is bound, so scripts can wait for it.
