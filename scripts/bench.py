@@ -8,6 +8,7 @@ prints names the targets from DESIGN.md and, where one exists, a peer or anchor 
 
     scripts/bench.py                 # the full run (100,000 songs; a few minutes)
     scripts/bench.py --songs 20000   # a quicker run on a smaller library
+    scripts/bench.py --only scaled   # S3 + SQS ingest and PostgreSQL (under scripts/test-services.sh)
 """
 
 import argparse
@@ -192,7 +193,8 @@ def main():
     parser.add_argument("--songs", type=int, default=100_000, help="library size for the service benchmarks")
     parser.add_argument("--uploads", type=int, default=2_000, help="bundles uploaded through the API")
     parser.add_argument("--seconds", type=int, default=10, help="duration of each latency run")
-    parser.add_argument("--only", choices=["library", "player"], help="run one section (the UI's run with the library's)")
+    parser.add_argument("--sqs-bundles", type=int, default=1_000, help="bundles ingested through S3 + SQS")
+    parser.add_argument("--only", choices=["library", "player", "scaled"], help="run one section (the UI's run with the library's)")
     arguments = parser.parse_args()
     for tool, package in [("sox", "sox"), ("lame", "lame"), ("wrk", "wrk"), ("curl", "curl"), ("mpg123", "mpg123"),
                           ("pulseaudio", "pulseaudio"), ("parec", "pulseaudio-utils"), ("tmux", "tmux")]:
@@ -208,6 +210,10 @@ def main():
             rows += bench_player.run(work / "player", BIN, Server, tone_mp3)
         if arguments.only in (None, "library"):
             rows += library_benchmarks(work, arguments)
+        if arguments.only in (None, "scaled"):
+            import bench_scaled
+            rows += bench_scaled.rows(work / "scaled", Server, tone_mp3, write_bundles, wrk_percentiles, arguments.songs,
+                                      arguments.seconds, arguments.sqs_bundles)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
