@@ -65,9 +65,9 @@ public struct ServeOptions: Sendable {
     public var token: String?
     public var watchMode: LocalBucket.WatchMode
     public var ingestWorkers: Int
-    /// Walk a bucket that reports no changes of its own (S3) at start, to catch up with what changed while
-    /// no service ran. Off when an event queue is the source of changes: its messages wait while no replica
-    /// runs, and a fleet of replicas each listing the whole bucket at every start would be wasted work.
+    /// Walk the whole bucket at start, to catch up with what changed while no service ran. Off when an event
+    /// queue is the source of changes: its messages wait while no replica runs, and a fleet of replicas each
+    /// listing the whole bucket at every start would be wasted work.
     public var scanAtStart = true
     /// Songs per catalog read while streaming `/songs`; tests make it small to cross page boundaries.
     public var listingPageSize = 1000

@@ -17,7 +17,7 @@ public final class LibraryService: Service {
     let stager: UploadStager
     let logger: Logger
     let workers: Int
-    /// Whether a bucket without a change feed is walked whole at start (see `ServeOptions.scanAtStart`).
+    /// Whether the bucket is walked whole at start (see `ServeOptions.scanAtStart`).
     let scanAtStart: Bool
     /// Genres never change once created, so lookups by name or id are answered from memory after the first.
     private let knownGenres = Mutex<[String: Genre]>([:])
@@ -51,7 +51,7 @@ public final class LibraryService: Service {
                     for await change in changes {
                         if change == .watching, !armed {
                             armed = true
-                            await self.reconcileEverything()
+                            if self.scanAtStart { await self.reconcileEverything() }
                         } else {
                             await self.handle(change)
                         }

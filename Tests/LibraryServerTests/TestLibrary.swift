@@ -19,7 +19,7 @@ struct TestLibrary {
     var bucketFolder: URL { folder.appendingPathComponent("bucket") }
     var service: LibraryService { prepared.library }
 
-    init(publicBaseURL: String? = nil, watchMode: LocalBucket.WatchMode = .automatic, listingPageSize: Int = 1000) async throws {
+    init(publicBaseURL: String? = nil, watchMode: LocalBucket.WatchMode = .automatic, listingPageSize: Int = 1000, scanAtStart: Bool = true) async throws {
         folder = try Fixtures.temporaryDirectory("library")
         var logger = Logger(label: "test")
         logger.logLevel = .warning
@@ -27,6 +27,7 @@ struct TestLibrary {
             library: LocalLibrary(root: FilePath(folder.path)), port: 0, publicBaseURL: publicBaseURL,
             token: Self.token, watchMode: watchMode)
         options.listingPageSize = listingPageSize
+        options.scanAtStart = scanAtStart
         prepared = try await LibraryServer.prepare(options, logger: logger)
     }
 
