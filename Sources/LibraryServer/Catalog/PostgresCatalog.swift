@@ -75,8 +75,9 @@ public final class PostgresCatalog: CatalogStore {
                 FROM genres g ORDER BY g.genreid
                 """,
                 logger: logger)
-            for try await (id, name, songs) in rows.decode((Int, String, Int).self) {
-                genres.append(Genre(genreid: id, genre: name, songs: songs))
+            for try await row in rows {
+                var cells = Cells(row)
+                genres.append(Genre(genreid: try cells.next(), genre: try cells.next(), songs: try cells.next()))
             }
             return genres
         }
@@ -114,8 +115,9 @@ public final class PostgresCatalog: CatalogStore {
     }
 
     private static func first(_ rows: PostgresRowSequence) async throws -> Genre? {
-        for try await (id, name) in rows.decode((Int, String).self) {
-            return Genre(genreid: id, genre: name)
+        for try await row in rows {
+            var cells = Cells(row)
+            return Genre(genreid: try cells.next(), genre: try cells.next())
         }
         return nil
     }
@@ -123,8 +125,9 @@ public final class PostgresCatalog: CatalogStore {
     /// Every genre's name, read when a listing meets an id the cache lacks.
     private func reloadGenreNames(_ connection: PostgresConnection, _ logger: Logger) async throws -> [Int: String] {
         var names: [Int: String] = [:]
-        for try await (id, name) in try await connection.query("SELECT genreid, genre FROM genres", logger: logger).decode((Int, String).self) {
-            names[id] = name
+        for try await row in try await connection.query("SELECT genreid, genre FROM genres", logger: logger) {
+            var cells = Cells(row)
+            names[try cells.next(Int.self)] = try cells.next(String.self)
         }
         genreNames.withLock { [names] in $0 = names }
         return names
@@ -145,33 +148,24 @@ public final class PostgresCatalog: CatalogStore {
             ).collect()
         }
         guard let row = rows.first else { return nil }
-        let columns: SongColumns
+        var cells = Cells(row)
+        var rawID = ""
         do {
-            columns = try row.decode(SongColumns.self)
-        } catch {
-            throw wrap(error, "find song", table: "songs")
-        }
-        return try Self.songRecord(columns)
-    }
-
-    private typealias SongColumns = (
-        String, String, String, String, Int, String, Int?, String, String?, Double,
-        Int, Int, Int, Int, String, String, String?, Double, Double
-    )
-
-    private static func songRecord(_ columns: SongColumns) throws(CatalogError) -> SongRecord {
-        let (id, title, album, artist, genreID, genreName, year, audio, cover, duration) =
-            (columns.0, columns.1, columns.2, columns.3, columns.4, columns.5, columns.6, columns.7, columns.8, columns.9)
-        do {
+            rawID = try cells.next()
             return SongRecord(
-                id: try BundleID(validating: id), title: title, album: album, artist: artist, genreID: genreID,
-                genreName: genreName, year: year, audioKey: try ObjectKey(validating: audio),
-                coverKey: try cover.map { raw throws(KeyError) in try ObjectKey(validating: raw) },
-                duration: duration, size: columns.10, bitrate: columns.11, sampleRate: columns.12, channels: columns.13,
-                metadataETag: columns.14, audioETag: columns.15, coverETag: columns.16,
-                createdAt: Date(timeIntervalSince1970: columns.17), updatedAt: Date(timeIntervalSince1970: columns.18))
+                id: try BundleID(validating: rawID), title: try cells.next(), album: try cells.next(), artist: try cells.next(),
+                genreID: try cells.next(), genreName: try cells.next(), year: try cells.next(),
+                audioKey: try ObjectKey(validating: cells.next()),
+                coverKey: try cells.next(String?.self).map { raw throws(KeyError) in try ObjectKey(validating: raw) },
+                duration: try cells.next(), size: try cells.next(), bitrate: try cells.next(), sampleRate: try cells.next(),
+                channels: try cells.next(), metadataETag: try cells.next(), audioETag: try cells.next(), coverETag: try cells.next(),
+                createdAt: Date(timeIntervalSince1970: try cells.next()), updatedAt: Date(timeIntervalSince1970: try cells.next()))
+        } catch let error as PostgresDecodingError {
+            throw wrap(error, "find song", table: "songs")
+        } catch let error as CatalogError {
+            throw error
         } catch {
-            throw .corruptRow(table: "songs", detail: "song \(id): \(error)")
+            throw .corruptRow(table: "songs", detail: "song \(rawID): \(error)")
         }
     }
 
@@ -204,13 +198,15 @@ public final class PostgresCatalog: CatalogStore {
             var page: [SongListing] = []
             page.reserveCapacity(min(limit, 1000))
             let rows = try await connection.query(query, logger: logger)
-            for try await (id, title, album, artist, genreID, year, audio, cover, duration, bitrate) in rows.decode(
-                (String, String, String, String, Int, Int?, String, String?, Double, Int).self)
-            {
+            for try await row in rows {
+                var cells = Cells(row)
+                let (id, title, album, artist, genreID): (String, String, String, String, Int) =
+                    (try cells.next(), try cells.next(), try cells.next(), try cells.next(), try cells.next())
                 page.append(
                     SongListing(
                         id: id, title: title, album: album, artist: artist, genre: names[genreID] ?? "", genreID: genreID,
-                        year: year, audioKey: audio, coverKey: cover, duration: duration, bitrate: bitrate))
+                        year: try cells.next(), audioKey: try cells.next(), coverKey: try cells.next(), duration: try cells.next(),
+                        bitrate: try cells.next()))
             }
             // Named after the rows are in: the connection answers one query at a time.
             if page.contains(where: { names[$0.genreID] == nil }) {
@@ -302,8 +298,9 @@ public final class PostgresCatalog: CatalogStore {
     private func problems(_ operation: String, _ query: PostgresQuery) async throws(CatalogError) -> [ProblemRecord] {
         let rows = try await read(operation, table: "problems") { connection, logger in
             var rows: [(String, String, String, Double)] = []
-            for try await row in try await connection.query(query, logger: logger).decode((String, String, String, Double).self) {
-                rows.append(row)
+            for try await row in try await connection.query(query, logger: logger) {
+                var cells = Cells(row)
+                rows.append((try cells.next(), try cells.next(), try cells.next(), try cells.next()))
             }
             return rows
         }
@@ -312,6 +309,21 @@ public final class PostgresCatalog: CatalogStore {
                 throw .corruptRow(table: "problems", detail: "unknown state \(rawState)")
             }
             return ProblemRecord(subject: subject, state: state, reason: reason, since: Date(timeIntervalSince1970: since))
+        }
+    }
+
+    /// A row's cells, read in order. postgres-nio's tuple `decode` is built on parameter packs, which are not
+    /// specialised across the module boundary: looking up tuple metadata per row cost more than the decoding.
+    private struct Cells {
+        private var cells: PostgresRow.Iterator
+
+        init(_ row: PostgresRow) {
+            cells = row.makeIterator()
+        }
+
+        mutating func next<Value: PostgresDecodable>(_: Value.Type = Value.self) throws -> Value {
+            guard let cell = cells.next() else { throw CatalogError.corruptRow(table: "result", detail: "fewer columns than asked for") }
+            return try cell.decode(Value.self)
         }
     }
 

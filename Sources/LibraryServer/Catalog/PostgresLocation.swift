@@ -83,13 +83,6 @@ struct PostgresLocation: Sendable, CustomStringConvertible {
         self.connectTimeout = connectTimeout
     }
 
-    /// The same server with another database, for tests and tools that create databases.
-    func with(database: String) -> PostgresLocation {
-        var copy = self
-        copy.database = database
-        return copy
-    }
-
     // MARK: Configurations
 
     /// The certificate checks `sslMode` asks for.
