@@ -194,7 +194,7 @@ def main():
     parser.add_argument("--uploads", type=int, default=2_000, help="bundles uploaded through the API")
     parser.add_argument("--seconds", type=int, default=10, help="duration of each latency run")
     parser.add_argument("--sqs-bundles", type=int, default=1_000, help="bundles ingested through S3 + SQS")
-    parser.add_argument("--only", choices=["library", "player", "scaled"], help="run one section (the UI's run with the library's)")
+    parser.add_argument("--only", choices=["library", "player", "scaled", "sqs"], help="run one section (the UI's run with the library's; sqs: the S3 + SQS part of scaled)")
     arguments = parser.parse_args()
     for tool, package in [("sox", "sox"), ("lame", "lame"), ("wrk", "wrk"), ("curl", "curl"), ("mpg123", "mpg123"),
                           ("pulseaudio", "pulseaudio"), ("parec", "pulseaudio-utils"), ("tmux", "tmux")]:
@@ -210,10 +210,10 @@ def main():
             rows += bench_player.run(work / "player", BIN, Server, tone_mp3)
         if arguments.only in (None, "library"):
             rows += library_benchmarks(work, arguments)
-        if arguments.only in (None, "scaled"):
+        if arguments.only in (None, "scaled", "sqs"):
             import bench_scaled
             rows += bench_scaled.rows(work / "scaled", Server, tone_mp3, write_bundles, wrk_percentiles, arguments.songs,
-                                      arguments.seconds, arguments.sqs_bundles)
+                                      arguments.seconds, arguments.sqs_bundles, sqs_only=arguments.only == "sqs")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

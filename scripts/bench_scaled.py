@@ -57,17 +57,21 @@ def moto_request_rate(session, bucket, seconds=3):
     return count / (time.monotonic() - started)
 
 
-def s3_sqs_ingest(session, postgres, work, Server, mp3, count):
-    """One replica follows the queue while bundles are uploaded with boto3 (JSON first, 8 at a time).
-    Returns bundles/s from the first upload to the last song in the catalog, and the upload rate alone."""
+def s3_sqs_ingest(session, postgres, work, Server, mp3, count, drain):
+    """Bundles uploaded with boto3 (JSON first, 8 at a time) to a bucket whose `.json` uploads notify a
+    queue, and one replica following it. With `drain`, everything is uploaded first and the replica starts
+    after, so the clock times ingest alone; otherwise the replica runs during the uploads, as in use.
+    Returns bundles/s to the last song in the catalog, the upload rate, and moto's own request rate."""
     bucket, queue = bucket_with_queue(session)
     ceiling = moto_request_rate(session, bucket)
     session.client("s3").delete_object(Bucket=bucket, Key="probe.json")
     database = create_database(postgres, f"bench_sqs_{uuid.uuid4().hex[:8]}")
-    server = Server(work / "sqs-replica", "--storage", f"s3://{bucket}", "--events", queue, "--database", database,
-                    "--token", "bench-token")
     s3 = session.client("s3")
     audio = mp3.read_bytes()
+
+    def replica():
+        return Server(work / f"sqs-replica-{uuid.uuid4().hex[:6]}", "--storage", f"s3://{bucket}", "--events", queue,
+                      "--database", database, "--token", "bench-token")
 
     def upload(index):
         name = f"sqs{index:06d}"
@@ -75,26 +79,33 @@ def s3_sqs_ingest(session, postgres, work, Server, mp3, count):
         s3.put_object(Bucket=bucket, Key=f"{name}.json", Body=json.dumps(document).encode(), ContentType="application/json")
         s3.put_object(Bucket=bucket, Key=f"{name}.mp3", Body=audio, ContentType="audio/mpeg")
 
+    server = None if drain else replica()
     started = time.monotonic()
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(upload, range(count)))
-    uploaded = time.monotonic()
+    upload_rate = count / (time.monotonic() - started)
+    if drain:
+        server = replica()
+        started = server.started
     done = server.wait_for_songs(count, timeout=max(300, count))
     server.stop()
-    return count / (done - started), count / (uploaded - started), ceiling
+    return count / (done - started), upload_rate, ceiling
 
 
-def rows(work, Server, tone_mp3, write_bundles, wrk_percentiles, songs, seconds, sqs_bundles):
+def rows(work, Server, tone_mp3, write_bundles, wrk_percentiles, songs, seconds, sqs_bundles, sqs_only=False):
     session, postgres = environment()
     work.mkdir(parents=True, exist_ok=True)
     result = []
 
-    mp3 = tone_mp3(work, 5)
-    rate, upload_rate, ceiling = s3_sqs_ingest(session, postgres, work, Server, mp3, sqs_bundles)
-    result.append((f"ingest, S3 + SQS (moto) → PostgreSQL, {sqs_bundles:,} bundles uploaded with boto3, one replica",
-                   f"{rate:,.0f} bundles/s (uploads alone {upload_rate:,.0f}/s)",
-                   "≥ 200 bundles/s",
-                   f"moto answers {ceiling:,.0f} HEAD/s to one client here; ingest costs ~3.2 requests a bundle"))
+    mp3 = tone_mp3(work, 5)  # 80 KB
+    for drain, what in ((True, "events waiting, then one replica drains them"), (False, "one replica following the uploads")):
+        rate, upload_rate, ceiling = s3_sqs_ingest(session, postgres, work, Server, mp3, sqs_bundles, drain)
+        result.append((f"ingest, S3 + SQS (moto) → PostgreSQL, {sqs_bundles:,} bundles uploaded with boto3: {what}",
+                       f"{rate:,.0f} bundles/s", "≥ 200 bundles/s",
+                       f"boto3 uploads {upload_rate:,.0f} bundles/s; moto answers {ceiling:,.0f} HEAD/s to one client"))
+
+    if sqs_only:
+        return result
 
     # The same library in SQLite and in PostgreSQL, ingested from one local bucket; then the same query.
     library = work / "scaled-library"
