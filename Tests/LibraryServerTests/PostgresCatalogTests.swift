@@ -74,7 +74,7 @@ struct PostgresCatalogTests {
         #expect(ipv6.description == "bob@[::1]:5433/lib")
 
         let catalog = try PostgresCatalog(url: "postgres://alice:hunter2@db.example:6543/music", logger: logger)
-        defer { catalog.shutdown() }
+        defer { catalog.close() }
         #expect(catalog.description == "PostgreSQL alice@db.example:6543/music")
     }
 
@@ -107,7 +107,7 @@ struct PostgresCatalogTests {
     func unreachable() async throws {
         // Nothing listens on port 1 (tcpmux) on loopback, so connecting is refused straight away.
         let catalog = try PostgresCatalog(url: "postgres://u:hunter2@127.0.0.1:1/db?connect_timeout=2", logger: logger)
-        defer { catalog.shutdown() }
+        defer { catalog.close() }
         let clock = ContinuousClock()
         let start = clock.now
         // The bounds leave room for a loaded machine; what they rule out is the pool's minute of retries.
@@ -130,13 +130,13 @@ struct PostgresCatalogTests {
     @Test("a refused login and a missing database are unavailable with the server's message and SQLSTATE")
     func refusedLogin() async throws {
         let wrongPassword = try PostgresCatalog(url: try TestDatabase.url { $0.password = "wrong" }, logger: logger)
-        defer { wrongPassword.shutdown() }
+        defer { wrongPassword.close() }
         let loginError = try await #require(throws: CatalogError.self) { try await wrongPassword.migrate() }
         #expect(loginError.description.contains("password authentication failed"), "\(loginError)")
         #expect(loginError.description.contains("28P01"), "\(loginError)")
 
         let missing = try PostgresCatalog(url: try TestDatabase.url { $0.path = "/no-such-database" }, logger: logger)
-        defer { missing.shutdown() }
+        defer { missing.close() }
         let missingError = try await #require(throws: CatalogError.self) { try await missing.migrate() }
         #expect(missingError.description.contains("does not exist"), "\(missingError)")
         #expect(missingError.description.contains("3D000"), "\(missingError)")
@@ -145,7 +145,7 @@ struct PostgresCatalogTests {
     @Test("a server error keeps its SQLSTATE and message")
     func serverError() async throws {
         let catalog = try PostgresCatalog(url: try await TestDatabase.create(), logger: logger)
-        defer { catalog.shutdown() }
+        defer { catalog.close() }
         try await catalog.migrate()
         let error = try await #require(throws: CatalogError.self) {
             try await catalog.upsert(try SongRecord.sample("orphan", title: "No Such Genre", genre: 99))
@@ -165,7 +165,7 @@ struct PostgresCatalogTests {
         let catalog = try PostgresCatalog(url: try await TestDatabase.create(), logger: logger)
         try await catalog.migrate()
         #expect(try await catalog.songCount() == 0)
-        catalog.shutdown()
+        catalog.close()
         let error = try await #require(throws: CatalogError.self) { _ = try await catalog.songCount() }
         guard case .unavailable(_, let reason) = error else {
             Issue.record("expected .unavailable, got \(error)")
@@ -186,8 +186,8 @@ struct PostgresCatalogTests {
     func concurrentMigration() async throws {
         let (first, second) = try await replicas()
         defer {
-            first.shutdown()
-            second.shutdown()
+            first.close()
+            second.close()
         }
         async let one: Void = first.migrate()
         async let two: Void = second.migrate()
@@ -200,8 +200,8 @@ struct PostgresCatalogTests {
     func concurrentGenres() async throws {
         let (first, second) = try await replicas()
         defer {
-            first.shutdown()
-            second.shutdown()
+            first.close()
+            second.close()
         }
         try await first.migrate()
         try await second.migrate()
@@ -228,8 +228,8 @@ struct PostgresCatalogTests {
     func concurrentUpserts() async throws {
         let (first, second) = try await replicas()
         defer {
-            first.shutdown()
-            second.shutdown()
+            first.close()
+            second.close()
         }
         try await first.migrate()
         try await first.record(ProblemRecord(subject: "same", state: .pending, reason: "waiting for same.mp3"))

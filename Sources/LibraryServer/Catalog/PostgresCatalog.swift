@@ -15,7 +15,7 @@ import _ConnectionPoolModule
 public final class PostgresCatalog: CatalogStore {
     private let location: PostgresLocation
     private let client: PostgresClient
-    /// Runs the client's connection pool from `init` until `shutdown()` (or until the catalog goes away).
+    /// Runs the client's connection pool from `init` until `close()` (or until the catalog goes away).
     private let runTask: Task<Void, Never>
     private let logger: Logger
     /// Genre names by id. Genres are never renamed or removed, so listings name them from memory instead of
@@ -43,11 +43,9 @@ public final class PostgresCatalog: CatalogStore {
     }
 
     /// Closes the pool's connections. Calls made afterwards fail as `.unavailable`.
-    public func shutdown() {
+    public func close() {
         runTask.cancel()
     }
-
-    public func close() { shutdown() }
 
     public var description: String { "PostgreSQL \(location)" }
 
