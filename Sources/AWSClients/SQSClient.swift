@@ -20,16 +20,8 @@ public struct SQSClient: Sendable {
         self.client = SignedHTTPClient(http: http, configuration: configuration, service: "sqs")
     }
 
-    /// An HTTP client for SQS. `HTTPClient.shared` allows 8 connections per host and a few pollers waiting
-    /// 20 s each would hold most of them; and it retries refused connections until the request's deadline,
-    /// where a consumer with its own back-off wants to hear "refused" at once.
-    public static let longPolling: HTTPClient = {
-        var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .seconds(5))
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
-        configuration.connectionPool.retryConnectionEstablishment = false
-        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-    }()
+    /// A client of SQS's own, so a few pollers waiting 20 s each never queue other AWS requests behind them.
+    public static let longPolling = SignedHTTPClient.makeHTTPClient()
 
     // MARK: Messages
 

@@ -41,12 +41,17 @@ public struct SignedHTTPClient: Sendable {
 
     /// The client every AWS call shares. A refused connection fails at once instead of being retried until
     /// the request's deadline (AsyncHTTPClient's default): callers decide how to back off, and say why.
-    public static let sharedHTTPClient: HTTPClient = {
+    public static let sharedHTTPClient = makeHTTPClient()
+
+    /// A client for AWS calls: refused connections fail at once, and up to 64 connections per host, since
+    /// proxied media streams and long polls each hold one for minutes (AsyncHTTPClient's default is 8).
+    public static func makeHTTPClient() -> HTTPClient {
         var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(5))
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
         configuration.connectionPool.retryConnectionEstablishment = false
-        configuration.timeout.connect = .seconds(5)
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-    }()
+    }
 
     public init(http: HTTPClient = Self.sharedHTTPClient, configuration: AWSConfiguration, service: String) {
         self.http = http
