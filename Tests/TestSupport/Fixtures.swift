@@ -58,8 +58,7 @@ public enum Fixtures {
         let folder = try temporaryDirectory("tones")
         let wav = folder.appendingPathComponent("tone.wav")
         let mp3 = folder.appendingPathComponent(name)
-        try run("sox", ["-n", "-r", String(sampleRate), "-c", String(channels), "-b", "16", wav.path,
-                        "synth", String(seconds), "sine", String(frequency), "vol", "0.5"])
+        try synthesizeSine(frequency: frequency, seconds: seconds, sampleRate: sampleRate, channels: channels, into: wav.path)
         // --resample keeps the source rate: lame would otherwise pick a lower one for low bitrates.
         var arguments = ["--quiet", "-b", String(bitrate), "--cbr", "--resample", String(Double(sampleRate) / 1000)]
         if !infoTag { arguments.append("-t") }  // no Xing/LAME frame: length must come from a frame scan
@@ -86,7 +85,7 @@ public enum Fixtures {
         var parts: [String] = []
         for (index, frequency) in frequencies.enumerated() {
             let part = folder.appendingPathComponent("part\(index).wav").path
-            try run("sox", ["-n", "-r", "44100", "-c", "2", "-b", "16", part, "synth", String(secondsEach), "sine", String(frequency), "vol", "0.5"])
+            try synthesizeSine(frequency: frequency, seconds: secondsEach, into: part)
             parts.append(part)
         }
         let joined = folder.appendingPathComponent("joined.wav").path
@@ -95,6 +94,13 @@ public enum Fixtures {
         try run("lame", ["--quiet", "-b", String(bitrate), "--cbr", joined, mp3.path])
         cache.withLock { $0[name] = mp3 }
         return mp3
+    }
+
+    /// A 16-bit WAV of a sine tone at half scale. `-D` turns off sox's dither, which is random: with it,
+    /// every run encodes a slightly different MP3, and a fuzzy seek lands a few frames apart from run to run.
+    private static func synthesizeSine(frequency: Int, seconds: Double, sampleRate: Int = 44100, channels: Int = 2, into path: String) throws {
+        try run("sox", ["-D", "-n", "-r", String(sampleRate), "-c", String(channels), "-b", "16", path,
+                        "synth", String(seconds), "sine", String(frequency), "vol", "0.5"])
     }
 
     /// A cover image from the demo library (a real JPEG).
