@@ -66,11 +66,37 @@ public final class PulseAudioServer: Sendable {
         while Date() < deadline {
             if (try? Fixtures.runAllowingFailure("pactl", ["--server", address, "info"]))?.status == 0 {
                 startKeepAlive()
+                try waitUntilSinkKeepsTime()
                 return
             }
             usleep(50_000)
         }
         throw Fixtures.FixtureError.missing("PulseAudio did not start; see \(runtimeDirectory.path)/pulse.log")
+    }
+
+    /// Waits for the null sink to stop running ahead of the clock. With no stream it renders up to 2 s
+    /// ahead; what it rendered stands until the clock catches up, and while it does, a capture is early and
+    /// hides a player's stalls (the sink has already taken what the player wrote).
+    private func waitUntilSinkKeepsTime() throws {
+        let deadline = Date().addingTimeInterval(10)
+        var latency: Double?
+        while Date() < deadline {
+            latency = try sinkLatency()
+            if let latency, latency < 0.05 { return }
+            usleep(100_000)
+        }
+        throw Fixtures.FixtureError.missing(
+            "PulseAudio's null sink still ran \(latency.map { "\($0) s" } ?? "an unknown time") ahead after 10 s; see \(runtimeDirectory.path)/pulse.log")
+    }
+
+    /// What the sink holds now, in seconds: how far its rendering is ahead of the clock.
+    private func sinkLatency() throws -> Double? {
+        let sinks = try Fixtures.runAllowingFailure("pactl", ["--server", address, "list", "sinks"]).standardOutput
+        // "Latency: 697625 usec, configured 5012 usec"
+        guard let line = sinks.split(separator: "\n").first(where: { $0.contains("Latency:") }),
+              let microseconds = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+        else { return nil }
+        return Double(microseconds) / 1_000_000
     }
 
     /// Ends the daemon (SIGKILL: as abrupt as a crash), for testing that players survive it.
@@ -89,10 +115,14 @@ public final class PulseAudioServer: Sendable {
 
     /// The null sink is idle, and its monitor silent and unclocked, when nothing plays; a stream of zeros
     /// keeps it running so a capture's timeline is the wall clock's (a pause shows up as silence).
+    ///
+    /// It also asks for 20 ms of latency, and a sink runs at the lowest latency any stream asks for. A sink
+    /// that renders far ahead rewinds to mix in a stream that starts, and the monitor, which got the first
+    /// rendering, never hears the rewritten start: a capture would lose up to the sink's latency.
     private func startKeepAlive() {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Fixtures.which("pacat") ?? "/usr/bin/pacat")
-        process.arguments = ["--server", address, "--device", sinkName, "--raw", "--format=s16le", "--rate=44100", "--channels=2", "--volume=0", "/dev/zero"]
+        process.arguments = ["--server", address, "--device", sinkName, "--raw", "--format=s16le", "--rate=44100", "--channels=2", "--volume=0", "--latency-msec=20", "/dev/zero"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try? process.run()
