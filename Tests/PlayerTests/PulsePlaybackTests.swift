@@ -205,6 +205,32 @@ struct PulsePlaybackTests {
         #expect(both == 2 * Int(1.5 * 44100))
     }
 
+    @Test("the player frozen for 200 ms (a busy machine) is not heard: the server holds half a second")
+    func stallNotHeard() async throws {
+        let tone = try Fixtures.toneMP3(frequency: 440, seconds: 3)
+        let capture = try Self.server().capture()
+        let player = Process()
+        player.executableURL = URL(fileURLWithPath: try TermPlayerBinary.path)
+        player.arguments = ["play", tone.path]
+        player.environment = ProcessInfo.processInfo.environment.merging(try Self.server().environment) { $1 }
+        player.standardOutput = FileHandle.nullDevice
+        player.standardError = FileHandle.nullDevice
+        try player.run()
+        try await Task.sleep(for: .seconds(1))
+        // SIGSTOP freezes every thread, libpulse's too: only what the server already holds can play.
+        kill(player.processIdentifier, SIGSTOP)
+        let frozen = ContinuousClock.now
+        try await Task.sleep(for: .milliseconds(200))
+        kill(player.processIdentifier, SIGCONT)
+        let stall = ContinuousClock.now - frozen
+        player.waitUntilExit()
+        let samples = capture.stop()
+        #expect(player.terminationStatus == 0)
+        let spans = SignalAnalysis.soundSpans(samples, bridge: 0)
+        #expect(spans.count == 1, "no gap after a stall of \(stall): \(spans)")
+        #expect(abs(SignalAnalysis.heardSeconds(spans) - 3) < 0.1, "\(spans)")
+    }
+
     @Test("volume is heard as amplitude (PulseAudio's cubic scale: 50 % is 1/8)")
     func volume() async throws {
         let library = try await ToneLibrary.start([("steady", try Fixtures.toneMP3(frequency: 440, seconds: 4))])

@@ -3,7 +3,7 @@ import OSThreads
 import MPEGAudio
 import Synchronization
 
-/// Plays through PulseAudio (or PipeWire's PulseAudio server) with a small explicit buffer.
+/// Plays through PulseAudio (or PipeWire's PulseAudio server) with an explicit half-second buffer.
 ///
 /// libpulse's threaded main loop runs its own thread; every call from the engine thread holds the loop's
 /// lock, as libpulse requires. The server is found the usual way: PULSE_SERVER, else the user's runtime
@@ -33,8 +33,10 @@ final class PulseSink: AudioSink {
     private var volume = 100
     private var paused = false
     private var draining = false
-    /// Target buffer: what the server keeps queued ahead of the speaker.
-    static let bufferMilliseconds = 100
+    /// Target buffer: what the server keeps queued ahead of the speaker, and so the longest stall of this
+    /// process that is not heard. 100 ms underran on a busy machine; pause (cork), seek (flush) and volume
+    /// act at once whatever the buffer holds, so a larger one costs only the first fill.
+    static let bufferMilliseconds = 500
 
     init(wake: @escaping @Sendable () -> Void) throws(OutputError) {
         guard let mainloop = pa_threaded_mainloop_new() else { throw .pulseFailed(operation: "start", reason: "out of memory") }
