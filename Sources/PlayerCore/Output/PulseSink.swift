@@ -37,6 +37,9 @@ final class PulseSink: AudioSink {
     /// process that is not heard. 100 ms underran on a busy machine; pause (cork), seek (flush) and volume
     /// act at once whatever the buffer holds, so a larger one costs only the first fill.
     static let bufferMilliseconds = 500
+    /// What must be queued before the server starts (or restarts after running dry): the first sound need
+    /// not wait for the whole buffer to fill.
+    static let startMilliseconds = 100
 
     init(wake: @escaping @Sendable () -> Void) throws(OutputError) {
         guard let mainloop = pa_threaded_mainloop_new() else { throw .pulseFailed(operation: "start", reason: "out of memory") }
@@ -100,7 +103,7 @@ final class PulseSink: AudioSink {
         var attributes = pa_buffer_attr(
             maxlength: UInt32.max,
             tlength: UInt32(Self.bufferMilliseconds * bytesPerMillisecond),
-            prebuf: UInt32.max,
+            prebuf: UInt32(Self.startMilliseconds * bytesPerMillisecond),
             minreq: UInt32(Self.bufferMilliseconds / 4 * bytesPerMillisecond),
             fragsize: UInt32.max)
         var volume = Self.channelVolume(percent: self.volume, channels: requested.channels)
