@@ -6,10 +6,12 @@ to the first 10 ms block of sound (or of the new tone) on the monitor; both play
 monitor latency. CPU is utime+stime from /proc over a stretch of playback; memory is the peak RSS."""
 
 import os
+import re
 import shutil
 import signal
 import statistics
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -42,9 +44,12 @@ class PulseServer:
                 break
             time.sleep(0.05)
         self.env = dict(os.environ, PULSE_SERVER=self.address, PULSE_SINK="bench")
+        # 20 ms: a sink runs at the lowest latency its streams ask for, and one that renders far ahead puts
+        # sound on the monitor before it would reach a speaker (and rewinds when a stream starts).
         self.keepalive = subprocess.Popen(
-            ["pacat", "--server", self.address, "--device", "bench", "--raw", "--volume=0", "/dev/zero"],
+            ["pacat", "--server", self.address, "--device", "bench", "--raw", "--volume=0", "--latency-msec=20", "/dev/zero"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self._wait_until_sink_keeps_time()
         self.blocks = []  # (arrival time, rms, frequency)
         self.lock = threading.Lock()
         self.reader = subprocess.Popen(
@@ -52,6 +57,17 @@ class PulseServer:
              "--rate=44100", "--channels=2", "--latency-msec=5"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         threading.Thread(target=self._read, daemon=True).start()
         time.sleep(0.5)
+
+    def _wait_until_sink_keeps_time(self):
+        """A new null sink renders up to 2 s ahead until a stream asks for less; wait for that lead to go."""
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            sinks = subprocess.run(["pactl", "--server", self.address, "list", "sinks"], capture_output=True, text=True).stdout
+            match = re.search(r"Latency: (\d+) usec", sinks)
+            if match and int(match.group(1)) < 50_000:
+                return
+            time.sleep(0.1)
+        sys.exit(f"bench: the null sink still renders ahead of the clock after 10 s: {self.folder}/pulse.log")
 
     def _read(self):
         import array
@@ -123,9 +139,12 @@ class Cmus:
         rc.write_text("set mpris=false\nset output_plugin=pulse\n")
         subprocess.run(["tmux", "-L", "bench-cmus", "new-session", "-d", "-x", "120", "-y", "40",
                         f"cmus --listen {self.socket}"], env=self.env, check=True)
-        for _ in range(100):
-            if self.remote("-Q").returncode == 0:
-                break
+        deadline = time.monotonic() + 20
+        while self.remote("-Q").returncode != 0:
+            if time.monotonic() > deadline:
+                screen = subprocess.run(["tmux", "-L", "bench-cmus", "capture-pane", "-p"], capture_output=True, text=True).stdout
+                self.stop()
+                raise RuntimeError(f"cmus did not answer on {self.socket} within 20 s: {' '.join(screen.split())[:200] or 'its window is gone'}")
             time.sleep(0.05)
         self.remote("-C", "set output_plugin=pulse")
         self.pid = int(subprocess.run(["pgrep", "-n", "-x", "cmus"], capture_output=True, text=True).stdout.split()[0])
@@ -258,8 +277,11 @@ def _measure(work, binary, server_class, pulse):
     process.wait()
 
     cmus_text = "cmus not installed"
-    if shutil.which("cmus") and shutil.which("tmux"):
-        cmus = Cmus(work / "cmus", env)
+    try:
+        cmus = Cmus(work / "cmus", env) if shutil.which("cmus") and shutil.which("tmux") else None
+    except RuntimeError as error:
+        cmus, cmus_text = None, str(error)
+    if cmus:
         try:
             cmus.remote("-f", str(long))
             time.sleep(3)
