@@ -223,8 +223,14 @@ struct PulsePlaybackTests {
         try await Task.sleep(for: .milliseconds(200))
         kill(player.processIdentifier, SIGCONT)
         let stall = ContinuousClock.now - frozen
-        player.waitUntilExit()
+        let deadline = ContinuousClock.now + .seconds(15)
+        while player.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         let samples = capture.stop()
+        guard !player.isRunning else {
+            kill(player.processIdentifier, SIGKILL)
+            Issue.record("a 3 s track still playing after 15 s")
+            return
+        }
         #expect(player.terminationStatus == 0)
         let spans = SignalAnalysis.soundSpans(samples, bridge: 0)
         #expect(spans.count == 1, "no gap after a stall of \(stall): \(spans)")
