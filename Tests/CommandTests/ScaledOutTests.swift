@@ -100,7 +100,7 @@ struct ScaledLibrary {
     func event(for key: String) -> String {
         let encoded = key.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_.~/")))?
             .replacingOccurrences(of: "%20", with: "+") ?? key
-        return #"{"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"\#(bucket)"},"object":{"key":"\#(encoded)","size":10}}}]}"#
+        return S3Events.created([encoded], bucket: bucket)
     }
 }
 
@@ -140,12 +140,7 @@ extension ServeProcess {
 
     /// Polls until `condition` holds or `timeout` passes; returns whether it held.
     func eventually(within timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        return try await condition()
+        try await TestSupport.eventually(within: timeout, polling: .milliseconds(200), condition)
     }
 }
 

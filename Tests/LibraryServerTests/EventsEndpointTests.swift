@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import LibraryModel
 import NIOCore
+import TestSupport
 import Testing
 
 /// `POST /events/s3`: S3 event notifications from webhooks queue ingest of the bundles they name.
@@ -12,11 +13,6 @@ struct EventsEndpointTests {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let token { headers[.authorization] = "Bearer \(token)" }
         return try await client.executeRequest(uri: "/events/s3", method: .post, headers: headers, body: ByteBuffer(string: text))
-    }
-
-    static func event(_ keys: [String]) -> String {
-        let records = keys.map { #"{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"music"},"object":{"key":"\#($0)"}}}"# }
-        return #"{"Records":[\#(records.joined(separator: ","))]}"#
     }
 
     @Test("an event for a bundle's JSON ingests it, even where no watcher would have seen the files")
@@ -29,7 +25,7 @@ struct EventsEndpointTests {
             try bundle.json.write(to: library.bucketFolder.appendingPathComponent("from-event.json"))
             let unseen = try await client.eventually(within: 1) { try await !client.songs().isEmpty }
             #expect(!unseen, "without the event nothing picks the files up")
-            let response = try await Self.post(client, Self.event(["from-event.json", "from-event.json", "My+Song.mp3"]))
+            let response = try await Self.post(client, S3Events.created(["from-event.json", "from-event.json", "My+Song.mp3"]))
             #expect(response.status == .accepted)
             let receipt = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
             #expect(receipt["queued"] as? [String] == ["from-event"], "a repeated key is queued once")
@@ -51,7 +47,7 @@ struct EventsEndpointTests {
             let malformed = try await Self.post(client, #"{"Records":[{"s3":{}}]}"#)
             #expect(malformed.status == .badRequest)
             #expect(String(buffer: malformed.body).contains("a record without eventName"))
-            let anonymous = try await Self.post(client, Self.event(["x.json"]), token: nil)
+            let anonymous = try await Self.post(client, S3Events.created(["x.json"]), token: nil)
             #expect(anonymous.status == .unauthorized)
         }
     }

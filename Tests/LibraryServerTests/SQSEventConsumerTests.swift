@@ -21,9 +21,9 @@ struct SQSEventConsumerTests {
         let twice = try BundleFixture(id: "twice", title: "Said Twice")
         try world.put(late, [.metadata])  // the original upload order: JSON first
         try world.put(twice, [.metadata, .audio])
-        try await world.send(EventWorld.event(["late.json"]))
-        try await world.send(EventWorld.event(["twice.json"]))
-        try await world.send(EventWorld.event(["twice.json"]))
+        try await world.send(S3Events.created(["late.json"]))
+        try await world.send(S3Events.created(["twice.json"]))
+        try await world.send(S3Events.created(["twice.json"]))
 
         let replica = world.start(world.options(visibilityTimeout: 5))
         let waiting = try await eventually(within: 10) { try await world.catalog.problem("late")?.state == .pending }
@@ -45,7 +45,7 @@ struct SQSEventConsumerTests {
     func patience() async throws {
         let world = try await EventWorld()
         try world.put(try BundleFixture(id: "never"), [.metadata])
-        try await world.send(EventWorld.event(["never.json"]))
+        try await world.send(S3Events.created(["never.json"]))
         let replica = world.start(world.options(visibilityTimeout: 5, pendingPatience: .seconds(2)))
         let dropped = try await eventually(within: 15) { try await world.messageCounts(world.queue) == (0, 0) }
         await replica.stop()
@@ -59,11 +59,11 @@ struct SQSEventConsumerTests {
         let world = try await EventWorld()
         try world.put(try BundleFixture(id: "good", title: "Good One"), [.metadata, .audio])
         let malformed = #"{"Records":[{"s3":{}}]}"#
-        let badKey = EventWorld.event(["My+Song%21.json"])
+        let badKey = S3Events.created(["My+Song%21.json"])
         _ = try await world.send(#"{"Service":"Amazon S3","Event":"s3:TestEvent","Bucket":"music"}"#)
         let malformedID = try await world.send(malformed)
         let badKeyID = try await world.send(badKey)
-        _ = try await world.send(EventWorld.event(["good.json", "good.mp3", "elsewhere.jpg"]))
+        _ = try await world.send(S3Events.created(["good.json", "good.mp3", "elsewhere.jpg"]))
 
         // Five tries allowed, but these can never succeed: they must not come back even once.
         let replica = world.start(world.options(visibilityTimeout: 30, maxReceives: 5))
@@ -93,7 +93,7 @@ struct SQSEventConsumerTests {
     func keepsFailing() async throws {
         let world = try await EventWorld()
         try world.put(try BundleFixture(id: "broken"), [.metadata, .audio])
-        let messageID = try await world.send(EventWorld.event(["broken.json"]))
+        let messageID = try await world.send(S3Events.created(["broken.json"]))
         let outage = EventsOnlyBucket(world.bucket, failing: { $0.rawValue == "broken" })
         let replica = world.start(world.options(visibilityTimeout: 1, maxReceives: 3), bucket: outage)
         let deadLettered = try await eventually(within: 20) { try await world.messageCounts(world.deadLetterQueue).visible == 1 }
@@ -116,7 +116,7 @@ struct SQSEventConsumerTests {
         let ids = ["kept-1", "kept-2", "kept-3"]
         for id in ids {
             try world.put(try BundleFixture(id: id), [.metadata, .audio])
-            try await world.send(EventWorld.event(["\(id).json"]))
+            try await world.send(S3Events.created(["\(id).json"]))
         }
         let options = world.options(visibilityTimeout: 2)
         // Replica A's storage hangs, so its ingests are in flight when it is stopped.
@@ -142,7 +142,7 @@ struct SQSEventConsumerTests {
     func gracefulShutdown() async throws {
         let world = try await EventWorld()
         try world.put(try BundleFixture(id: "in-hand"), [.metadata, .audio])
-        try await world.send(EventWorld.event(["in-hand.json"]))
+        try await world.send(S3Events.created(["in-hand.json"]))
         let slow = EventsOnlyBucket(world.bucket, stall: .seconds(1.5))
         let library = world.library(bucket: slow)
         var options = world.options(visibilityTimeout: 30)
@@ -173,13 +173,13 @@ struct SQSEventConsumerTests {
         let replica = world.start(world.options(visibilityTimeout: 5), sqs: throughProxy)
 
         try world.put(try BundleFixture(id: "first"), [.metadata, .audio])
-        try await world.send(EventWorld.event(["first.json"]))
+        try await world.send(S3Events.created(["first.json"]))
         #expect(try await eventually(within: 10) { try await world.catalog.songCount() == 1 })
 
         proxy.kill()  // the queue is gone: receives are refused
         try await Task.sleep(for: .seconds(2))
         try world.put(try BundleFixture(id: "second"), [.metadata, .audio])
-        try await world.send(EventWorld.event(["second.json"]))
+        try await world.send(S3Events.created(["second.json"]))
         try await Task.sleep(for: .seconds(1))
         #expect(try await world.catalog.songCount() == 1)
         proxy = try ThrottleProxy(port: port, target: motoPort, bytesPerSecond: 0)
@@ -262,14 +262,6 @@ struct EventWorld {
         for part in parts {
             try bundle.bytes(part).write(to: folder.appendingPathComponent("bucket/\(bundle.id).\(part.fileExtension)"))
         }
-    }
-
-    /// An S3 notification as SQS delivers it, with the keys form-encoded as S3 writes them.
-    static func event(_ keys: [String]) -> String {
-        let records = keys.map {
-            #"{"eventVersion":"2.1","eventSource":"aws:s3","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"music"},"object":{"key":"\#($0)","size":1}}}"#
-        }
-        return #"{"Records":[\#(records.joined(separator: ","))]}"#
     }
 
     @discardableResult
@@ -391,12 +383,7 @@ final class EventsOnlyBucket: BucketStore {
     func externalChanges() -> AsyncStream<BucketChange>? { nil }
 }
 
-/// Polls until `condition` holds or `seconds` pass; the last answer.
-private func eventually(within seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(100))
-    }
-    return try await condition()
+/// `TestSupport.eventually` at 10 polls a second: most conditions ask moto, which serves every suite.
+private func eventually(within seconds: Int, _ condition: () async throws -> Bool) async throws -> Bool {
+    try await TestSupport.eventually(within: .seconds(seconds), polling: .milliseconds(100), condition)
 }

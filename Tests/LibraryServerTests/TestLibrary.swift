@@ -88,12 +88,7 @@ extension TestClientProtocol {
 
     /// Polls until `condition` holds, for changes that arrive asynchronously (a file dropped in the bucket).
     func eventually(within seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return try await condition()
+        try await TestSupport.eventually(within: .milliseconds(Int(seconds * 1000)), condition)
     }
 }
 
