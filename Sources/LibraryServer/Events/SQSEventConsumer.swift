@@ -91,7 +91,7 @@ public struct SQSEventConsumer: Service {
     /// One receive loop: receive, handle the batch, repeat. Trouble reaching the queue is logged and
     /// retried with a growing delay, never thrown: the queue may come back.
     private func poll() async {
-        var backoff = Backoff(first: .seconds(1), cap: .seconds(30))
+        var backoff = Self.retrySchedule
         while !Self.stopping {
             let messages: [SQSMessage]
             do {
@@ -221,8 +221,8 @@ public struct SQSEventConsumer: Service {
                 guard verdict.invalid.isEmpty else { return await deadLetter(message, invalidReason(verdict, receives), logger: logger) }
                 return message.receiptHandle
             }
-            // 1, 2, 4 … 30 s: soon enough for an MP3 still uploading, sparse for one that never comes.
-            let delay = min(30, 1 << min(max(receives - 1, 0), 5))
+            // Soon enough for an MP3 still uploading, sparse for one that never comes.
+            let delay = wholeSeconds(Self.retrySchedule.delay(afterFailures: receives - 1))
             logger.debug("waiting \(delay) s for a missing part: \(reasons)")
             do {
                 try await sqs.changeMessageVisibility(queueURL: options.queueURL, receiptHandle: message.receiptHandle, seconds: delay)
@@ -299,6 +299,9 @@ public struct SQSEventConsumer: Service {
 }
 
 extension SQSEventConsumer {
+    /// 1, 2, 4 … 30 s: both for an unreachable queue and for a bundle still missing its MP3.
+    static let retrySchedule = Backoff(first: .seconds(1), cap: .seconds(30))
+
     /// 1 s, 2 s, 4 s … up to a cap: how long to wait before trying again after the n-th failure in a row.
     struct Backoff {
         let first: Duration
@@ -310,9 +313,14 @@ extension SQSEventConsumer {
             self.cap = cap
         }
 
+        /// The wait after `failures` failures in a row.
+        func delay(afterFailures failures: Int) -> Duration {
+            min(cap, first * (1 << min(max(failures, 0), 20)))
+        }
+
         mutating func next() -> Duration {
             defer { failures += 1 }
-            return min(cap, first * (1 << min(failures, 20)))
+            return delay(afterFailures: failures)
         }
 
         mutating func reset() { failures = 0 }
