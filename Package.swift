@@ -102,17 +102,39 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: The catalog: its records and every query and migration written once, and one small engine
+        // module per database
+
+        .target(name: "Catalog", dependencies: ["LibraryModel"], swiftSettings: strictSettings),
+        .target(
+            name: "CatalogSQLite",
+            dependencies: ["Catalog", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "CatalogPostgres",
+            dependencies: [
+                "Catalog",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                // For `ConnectionPoolError`, which `PostgresClient` throws as it is rather than as a `PSQLError`.
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         .target(
             name: "LibraryServer",
             dependencies: [
                 "LibraryModel",
                 "MPEGAudio",
                 "AWSClients",
+                "Catalog",
+                "CatalogSQLite",
+                "CatalogPostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                // For `ConnectionPoolError`, which `PostgresClient` throws as it is rather than as a `PSQLError`.
-                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -130,6 +152,7 @@ let package = Package(
             dependencies: [
                 "LibraryModel",
                 "LibraryServer",
+                "Catalog",
                 "APIClient",
                 "PlayerCore",
                 "HeadlessPlayback",
@@ -150,16 +173,27 @@ let package = Package(
         .testTarget(name: "LibraryModelTests", dependencies: ["LibraryModel"], swiftSettings: testSettings),
         .testTarget(name: "MPEGAudioTests", dependencies: ["MPEGAudio", "TestSupport"], swiftSettings: testSettings),
         .testTarget(
+            name: "CatalogTests",
+            dependencies: [
+                "Catalog", "CatalogSQLite", "CatalogPostgres", "LibraryModel", "TestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Fixtures")],
+            swiftSettings: testSettings
+        ),
+        .testTarget(
             name: "LibraryServerTests",
             dependencies: [
                 "LibraryServer",
                 "LibraryModel",
+                "Catalog",
+                "CatalogSQLite",
                 "AWSClients",
                 "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: testSettings
         ),

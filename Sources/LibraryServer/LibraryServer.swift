@@ -1,4 +1,7 @@
 import AWSClients
+public import Catalog
+import CatalogPostgres
+import CatalogSQLite
 import Foundation
 public import Hummingbird
 import LibraryModel
@@ -165,8 +168,8 @@ public enum LibraryServer {
         let catalog: any CatalogStore
         do {
             switch options.catalog {
-            case .libraryFolder: catalog = try SQLiteCatalog(path: library.catalog)
-            case .postgres(let url): catalog = try PostgresCatalog(url: url, logger: logger)
+            case .libraryFolder: catalog = SQLCatalog(engine: try SQLiteEngine(path: library.catalog))
+            case .postgres(let url): catalog = SQLCatalog(engine: try PostgresEngine(url: url, logger: logger))
             }
         } catch {
             throw .catalog(error)

@@ -1,3 +1,4 @@
+public import Catalog
 import Foundation
 import LibraryModel
 public import Logging

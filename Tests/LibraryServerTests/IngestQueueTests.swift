@@ -1,5 +1,7 @@
 import Foundation
 import LibraryModel
+import Catalog
+import CatalogSQLite
 @testable import LibraryServer
 import Logging
 import SystemPackage
@@ -11,14 +13,14 @@ struct IngestTests {
     /// A bucket and catalog in a temporary folder, with the ingestor and queue over them.
     struct Rig {
         let bucket: LocalBucket
-        let catalog: SQLiteCatalog
+        let catalog: SQLCatalog
         let ingestor: Ingestor
         let folder: URL
 
         init() async throws {
             folder = try Fixtures.temporaryDirectory("ingest")
             bucket = try LocalBucket(root: FilePath(folder.appendingPathComponent("bucket").path), staging: FilePath(folder.appendingPathComponent("tmp").path))
-            catalog = try SQLiteCatalog(path: FilePath(folder.appendingPathComponent("catalog.sqlite").path))
+            catalog = SQLCatalog(engine: try SQLiteEngine(path: FilePath(folder.appendingPathComponent("catalog.sqlite").path)))
             try await catalog.migrate()
             var logger = Logger(label: "test")
             logger.logLevel = .critical

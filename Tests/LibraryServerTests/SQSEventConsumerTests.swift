@@ -1,6 +1,8 @@
 import AWSClients
 import Foundation
 import LibraryModel
+import Catalog
+import CatalogSQLite
 @testable import LibraryServer
 import Logging
 import ServiceLifecycle
@@ -198,7 +200,7 @@ struct SQSEventOptionsTests {
         let folder = FilePath(try Fixtures.temporaryDirectory("sqs-settings").path)
         let library = LibraryService(
             bucket: try LocalBucket(root: folder.appending("bucket"), staging: folder.appending("staging"), watchMode: .polling(interval: .seconds(3600))),
-            catalog: try SQLiteCatalog(path: folder.appending("catalog.sqlite")), stagingDirectory: folder.appending("staging"),
+            catalog: SQLCatalog(engine: try SQLiteEngine(path: folder.appending("catalog.sqlite"))), stagingDirectory: folder.appending("staging"),
             logger: Logger(label: "test"))
         let environment = TestServices.awsEnvironment(endpoint: "http://127.0.0.1:1")
         func refusal(_ options: SQSEventOptions, _ environment: [String: String]) -> String? {
@@ -224,7 +226,7 @@ struct SQSEventOptionsTests {
 struct EventWorld {
     let folder: URL
     let bucket: LocalBucket
-    let catalog: SQLiteCatalog
+    let catalog: SQLCatalog
     let sqs: SQSClient
     let queue: String
     let deadLetterQueue: String
@@ -236,7 +238,7 @@ struct EventWorld {
         folder = try Fixtures.temporaryDirectory("sqs-events")
         let root = FilePath(folder.path)
         bucket = try LocalBucket(root: root.appending("bucket"), staging: root.appending("staging"), watchMode: .polling(interval: .seconds(3600)))
-        catalog = try SQLiteCatalog(path: root.appending("catalog.sqlite"))
+        catalog = SQLCatalog(engine: try SQLiteEngine(path: root.appending("catalog.sqlite")))
         try await catalog.migrate()
         let endpoint = try #require(TestServices.awsEndpoint)
         sqs = SQSClient(configuration: try AWSConfiguration(environment: TestServices.awsEnvironment(endpoint: endpoint), service: "sqs"))

@@ -1,4 +1,5 @@
 public import AWSClients
+import Catalog
 import Foundation
 import LibraryModel
 public import Logging

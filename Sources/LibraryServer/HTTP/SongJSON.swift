@@ -1,3 +1,4 @@
+import Catalog
 import LibraryModel
 
 /// Builds absolute URLs for objects, as the `file` and `image` fields need them: this service's

@@ -1,3 +1,4 @@
+public import Catalog
 import Foundation
 public import LibraryModel
 public import Logging

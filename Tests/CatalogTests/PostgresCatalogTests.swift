@@ -1,6 +1,7 @@
 import Foundation
 import LibraryModel
-@testable import LibraryServer
+@testable import Catalog
+@testable import CatalogPostgres
 import Logging
 import PostgresNIO
 import TestSupport
@@ -73,7 +74,7 @@ struct PostgresCatalogTests {
         #expect(ipv6.sslMode == .verifyFull)
         #expect(ipv6.description == "bob@[::1]:5433/lib")
 
-        let catalog = try PostgresCatalog(url: "postgres://alice:hunter2@db.example:6543/music", logger: logger)
+        let catalog = SQLCatalog(engine: try PostgresEngine(url: "postgres://alice:hunter2@db.example:6543/music", logger: logger))
         defer { catalog.close() }
         #expect(catalog.description == "PostgreSQL alice@db.example:6543/music")
     }
@@ -93,7 +94,7 @@ struct PostgresCatalogTests {
             ("hunter2", "not a URL"),
         ])
     func badURLs(url: String, reason: String) throws {
-        let error = try #require(throws: CatalogError.self) { try PostgresCatalog(url: url, logger: logger) }
+        let error = try #require(throws: CatalogError.self) { SQLCatalog(engine: try PostgresEngine(url: url, logger: logger)) }
         guard case .unavailable(let location, let detail) = error else {
             Issue.record("expected .unavailable, got \(error)")
             return
@@ -106,7 +107,7 @@ struct PostgresCatalogTests {
     @Test("a server that refuses connections is unavailable at once, for migrate and for pooled calls")
     func unreachable() async throws {
         // Nothing listens on port 1 (tcpmux) on loopback, so connecting is refused straight away.
-        let catalog = try PostgresCatalog(url: "postgres://u:hunter2@127.0.0.1:1/db?connect_timeout=2", logger: logger)
+        let catalog = SQLCatalog(engine: try PostgresEngine(url: "postgres://u:hunter2@127.0.0.1:1/db?connect_timeout=2", logger: logger))
         defer { catalog.close() }
         let clock = ContinuousClock()
         let start = clock.now
@@ -129,13 +130,13 @@ struct PostgresCatalogTests {
 
     @Test("a refused login and a missing database are unavailable with the server's message and SQLSTATE")
     func refusedLogin() async throws {
-        let wrongPassword = try PostgresCatalog(url: try TestDatabase.url { $0.password = "wrong" }, logger: logger)
+        let wrongPassword = SQLCatalog(engine: try PostgresEngine(url: try TestDatabase.url { $0.password = "wrong" }, logger: logger))
         defer { wrongPassword.close() }
         let loginError = try await #require(throws: CatalogError.self) { try await wrongPassword.migrate() }
         #expect(loginError.description.contains("password authentication failed"), "\(loginError)")
         #expect(loginError.description.contains("28P01"), "\(loginError)")
 
-        let missing = try PostgresCatalog(url: try TestDatabase.url { $0.path = "/no-such-database" }, logger: logger)
+        let missing = SQLCatalog(engine: try PostgresEngine(url: try TestDatabase.url { $0.path = "/no-such-database" }, logger: logger))
         defer { missing.close() }
         let missingError = try await #require(throws: CatalogError.self) { try await missing.migrate() }
         #expect(missingError.description.contains("does not exist"), "\(missingError)")
@@ -144,16 +145,17 @@ struct PostgresCatalogTests {
 
     @Test("a server error keeps its SQLSTATE and message")
     func serverError() async throws {
-        let catalog = try PostgresCatalog(url: try await TestDatabase.create(), logger: logger)
+        let catalog = SQLCatalog(engine: try PostgresEngine(url: try await TestDatabase.create(), logger: logger))
         defer { catalog.close() }
         try await catalog.migrate()
         let error = try await #require(throws: CatalogError.self) {
             try await catalog.upsert(try SongRecord.sample("orphan", title: "No Such Genre", genre: 99))
         }
-        guard case .database(let operation, let code, let message) = error else {
-            Issue.record("expected .database, got \(error)")
+        guard case .constraint(let kind, let operation, let code, let message) = error else {
+            Issue.record("expected .constraint, got \(error)")
             return
         }
+        #expect(kind == .foreignKey)
         #expect(operation == "store song")
         #expect(code == "23503")  // foreign_key_violation
         #expect(message.contains("foreign key constraint"), "\(message)")
@@ -162,7 +164,7 @@ struct PostgresCatalogTests {
 
     @Test("after shutdown, calls fail as unavailable")
     func shutdown() async throws {
-        let catalog = try PostgresCatalog(url: try await TestDatabase.create(), logger: logger)
+        let catalog = SQLCatalog(engine: try PostgresEngine(url: try await TestDatabase.create(), logger: logger))
         try await catalog.migrate()
         #expect(try await catalog.songCount() == 0)
         catalog.close()
@@ -177,9 +179,9 @@ struct PostgresCatalogTests {
     // MARK: Replicas sharing one database
 
     /// Two catalogs on one fresh database, as two service replicas would be.
-    private func replicas() async throws -> (PostgresCatalog, PostgresCatalog) {
+    private func replicas() async throws -> (SQLCatalog, SQLCatalog) {
         let url = try await TestDatabase.create()
-        return (try PostgresCatalog(url: url, logger: logger), try PostgresCatalog(url: url, logger: logger))
+        return (SQLCatalog(engine: try PostgresEngine(url: url, logger: logger)), SQLCatalog(engine: try PostgresEngine(url: url, logger: logger)))
     }
 
     @Test("replicas migrating a fresh database at the same time both succeed, and the genres are seeded once")

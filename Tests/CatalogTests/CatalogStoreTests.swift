@@ -1,6 +1,8 @@
 import Foundation
 import LibraryModel
-@testable import LibraryServer
+@testable import Catalog
+import CatalogPostgres
+import CatalogSQLite
 import SystemPackage
 import TestSupport
 import Testing
@@ -14,11 +16,11 @@ enum CatalogImplementations {
         switch name {
         case "SQLite":
             let folder = try Fixtures.temporaryDirectory("catalog")
-            let catalog = try SQLiteCatalog(path: FilePath(folder.appendingPathComponent("catalog.sqlite").path))
+            let catalog = SQLCatalog(engine: try SQLiteEngine(path: FilePath(folder.appendingPathComponent("catalog.sqlite").path)))
             try await catalog.migrate()
             return catalog
         case "PostgreSQL":
-            let catalog = try PostgresCatalog(url: try await TestDatabase.create(), logger: TestDatabase.logger)
+            let catalog = SQLCatalog(engine: try PostgresEngine(url: try await TestDatabase.create(), logger: TestDatabase.logger))
             try await catalog.migrate()
             return catalog
         default:
@@ -136,5 +138,63 @@ struct CatalogStoreTests {
         try await catalog.record(ProblemRecord(subject: "stray.txt", state: .rejected, reason: "ignored"))
         try await catalog.clearProblem("stray.txt")
         #expect(try await catalog.problems().isEmpty)
+    }
+}
+
+@Suite("Catalog errors")
+struct CatalogErrorTests {
+    @Test("a broken constraint is told apart from other failures, with the engine's own code", arguments: CatalogImplementations.all)
+    func constraints(implementation: String) async throws {
+        let catalog = try #require(try await CatalogImplementations.make(implementation) as? SQLCatalog)
+        defer { catalog.close() }
+        let duplicate = try await #require(throws: CatalogError.self) {
+            try await catalog.engine.transaction(
+                [SQLStep("INSERT INTO genres (genreid, genre, genre_key) VALUES (1, 'Again', 'again')")], lock: nil,
+                SQLContext("add genre", table: "genres"))
+        }
+        guard case .constraint(.unique, let operation, let code, _) = duplicate else {
+            Issue.record("expected a unique constraint, got \(duplicate)")
+            return
+        }
+        #expect(operation == "add genre")
+        #expect(code == (implementation == "SQLite" ? "SQLite 1555" : "23505"), "\(duplicate)")
+        let orphan = try await #require(throws: CatalogError.self) {
+            try await catalog.upsert(try SongRecord.sample("orphan", title: "No Such Genre", genre: 99))
+        }
+        #expect(orphan.brokenConstraint == .foreignKey, "\(orphan)")
+        let syntax = try await #require(throws: CatalogError.self) {
+            try await catalog.engine.transaction([SQLStep("INSERT INTO nowhere VALUES (1)")], lock: nil, SQLContext("write", table: "nowhere"))
+        }
+        guard case .database = syntax else {
+            Issue.record("expected a database error, got \(syntax)")
+            return
+        }
+    }
+
+    @Test("a NULL or a bad value where a row needs one is a corrupt row, not a crash", arguments: CatalogImplementations.all)
+    func corruptRows(implementation: String) async throws {
+        let catalog = try #require(try await CatalogImplementations.make(implementation) as? SQLCatalog)
+        defer { catalog.close() }
+        let null = try await #require(throws: CatalogError.self) {
+            _ = try await catalog.engine.fetch("SELECT NULL, 1", SQLContext("read", table: "songs")) { row throws(CatalogError) in try row.text() }
+        }
+        guard case .corruptRow(let table, let detail) = null else {
+            Issue.record("expected a corrupt row, got \(null)")
+            return
+        }
+        #expect(table == "songs")
+        #expect(detail.contains("NULL"), "\(detail)")
+        let short = try await #require(throws: CatalogError.self) {
+            _ = try await catalog.engine.fetch("SELECT 1", SQLContext("read", table: "songs")) { row throws(CatalogError) in
+                (try row.integer(), try row.integer())
+            }
+        }
+        #expect("\(short)".contains("fewer columns"), "\(short)")
+        // A song whose stored id no longer validates is reported, and the listing of ids says which row.
+        try await catalog.upsert(try SongRecord.sample("fine", title: "Fine"))
+        try await catalog.engine.transaction(
+            [SQLStep("UPDATE songs SET id = '../escape' WHERE id = 'fine'")], lock: nil, SQLContext("damage", table: "songs"))
+        let damaged = try await #require(throws: CatalogError.self) { _ = try await catalog.songIDs(after: nil, limit: 10) }
+        #expect("\(damaged)".contains("../escape"), "\(damaged)")
     }
 }
