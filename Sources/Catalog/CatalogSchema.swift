@@ -1,3 +1,4 @@
+import Foundation
 import LibraryModel
 
 /// One numbered change to the catalog's schema, applied once per database and recorded in
@@ -68,6 +69,92 @@ enum CatalogSchema {
                     .statement(
                         "INSERT INTO genres (genreid, genre, genre_key) VALUES (\(genre.genreid), \(genre.genre), \(SearchKey.fold(genre.genre)))")
                 }
-        )
+        ),
+        CatalogMigration(
+            version: 2, name: "listeners: users, credentials, marks, plays, playlists",
+            steps: [
+                .table(
+                    SQLTable(
+                        "users",
+                        columns: [
+                            SQLColumn("id", idKey), SQLColumn("name", .text), SQLColumn("name_key", .key(maxLength: 256)),
+                            SQLColumn("is_admin", .integer), SQLColumn("is_local", .integer),
+                            SQLColumn("password_hash", .text, nullable: true), SQLColumn("password_sealed", .text, nullable: true),
+                            SQLColumn("shares_listening", .integer), SQLColumn("created_at", .real),
+                        ],
+                        primaryKey: ["id"], unique: [["name_key"]])),
+                // The machine owner's listener exists from the start, so likes made before any account was
+                // created belong to someone, and keep belonging to them afterwards.
+                .statement(
+                    """
+                    INSERT INTO users (id, name, name_key, is_admin, is_local, shares_listening, created_at)
+                    VALUES (\(UserRecord.localID), 'local', 'local', 0, 1, 1, \(Date().timeIntervalSince1970))
+                    """),
+                .table(
+                    SQLTable(
+                        "credentials",
+                        columns: [
+                            SQLColumn("id", idKey), SQLColumn("user_id", idKey), SQLColumn("kind", .text), SQLColumn("name", .text),
+                            SQLColumn("secret_hash", .text), SQLColumn("created_at", .real), SQLColumn("expires_at", .real, nullable: true),
+                        ],
+                        primaryKey: ["id"], foreignKeys: [SQLForeignKey(["user_id"], references: "users", ["id"], cascades: true)])),
+                .index(SQLIndex("credentials_by_user", on: "credentials", ["user_id", "kind"])),
+                // One row per listener and song: what the listings show beside each song. Play counts are
+                // kept here, recomputed from `plays` whenever a play of the song arrives, so listings never
+                // count plays. Song ids are not foreign keys: marks outlive a deleted song and apply again
+                // when its bundle is uploaded anew.
+                .table(
+                    SQLTable(
+                        "song_marks",
+                        columns: [
+                            SQLColumn("user_id", idKey), SQLColumn("song_id", idKey), SQLColumn("liked_at", .real, nullable: true),
+                            SQLColumn("rating", .integer, nullable: true), SQLColumn("rated_at", .real, nullable: true),
+                            SQLColumn("play_count", .integer, default: "0"), SQLColumn("skip_count", .integer, default: "0"),
+                            SQLColumn("last_played", .real, nullable: true),
+                        ],
+                        primaryKey: ["user_id", "song_id"],
+                        foreignKeys: [SQLForeignKey(["user_id"], references: "users", ["id"], cascades: true)], clustered: true)),
+                .index(SQLIndex("song_marks_by_liked", on: "song_marks", ["user_id", "liked_at"])),
+                .index(SQLIndex("song_marks_by_plays", on: "song_marks", ["user_id", "play_count"])),
+                .index(SQLIndex("song_marks_by_last_played", on: "song_marks", ["user_id", "last_played"])),
+                .index(SQLIndex("song_marks_by_rating", on: "song_marks", ["user_id", "rating"])),
+                // Every play, newest last in the key: a listener's history is a range of it.
+                .table(
+                    SQLTable(
+                        "plays",
+                        columns: [
+                            SQLColumn("user_id", idKey), SQLColumn("started_at", .real), SQLColumn("song_id", idKey),
+                            SQLColumn("played", .real), SQLColumn("counted", .integer), SQLColumn("skipped", .integer),
+                            SQLColumn("client", .text),
+                        ],
+                        primaryKey: ["user_id", "started_at", "song_id"],
+                        foreignKeys: [SQLForeignKey(["user_id"], references: "users", ["id"], cascades: true)], clustered: true)),
+                .index(SQLIndex("plays_by_song", on: "plays", ["user_id", "song_id"])),
+                .table(
+                    SQLTable(
+                        "playlists",
+                        columns: [
+                            SQLColumn("id", idKey), SQLColumn("owner_id", idKey), SQLColumn("name", .text),
+                            SQLColumn("name_key", .key(maxLength: 256)), SQLColumn("description", .text), SQLColumn("is_public", .integer),
+                            SQLColumn("version", .integer), SQLColumn("created_at", .real), SQLColumn("updated_at", .real),
+                        ],
+                        primaryKey: ["id"], unique: [["owner_id", "name_key"]],
+                        foreignKeys: [SQLForeignKey(["owner_id"], references: "users", ["id"], cascades: true)])),
+                // Entries have ids of their own (the same song may be in a list twice) and dense 1-based
+                // positions, with no uniqueness on position: a move shifts a run of them in one statement.
+                .table(
+                    SQLTable(
+                        "playlist_items",
+                        columns: [
+                            SQLColumn("playlist_id", idKey), SQLColumn("entry_id", .integer), SQLColumn("position", .integer),
+                            SQLColumn("song_id", idKey), SQLColumn("added_at", .real),
+                        ],
+                        primaryKey: ["playlist_id", "entry_id"],
+                        foreignKeys: [SQLForeignKey(["playlist_id"], references: "playlists", ["id"], cascades: true)], clustered: true)),
+                .index(SQLIndex("playlist_items_in_order", on: "playlist_items", ["playlist_id", "position"])),
+                // "Recently added", newest first.
+                .index(SQLIndex("songs_by_created", on: "songs", ["created_at"])),
+            ]
+        ),
     ]
 }

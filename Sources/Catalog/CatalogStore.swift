@@ -1,3 +1,4 @@
+public import Foundation
 public import LibraryModel
 
 /// The relational catalog: genres, songs and ingest problems. SQLite by default, PostgreSQL scaled out;
@@ -42,4 +43,88 @@ public protocol CatalogStore: Sendable {
 
     /// Lets go of connections when the service stops; nothing is called afterwards.
     func close()
+
+    // MARK: Listeners
+
+    /// Every account, the local listener's included, by name.
+    func users() async throws(CatalogError) -> [UserRecord]
+
+    func user(id: String) async throws(CatalogError) -> UserRecord?
+
+    /// By name, any case or accent.
+    func user(named name: String) async throws(CatalogError) -> UserRecord?
+
+    /// Accounts other than the implicit local listener.
+    func accountCount() async throws(CatalogError) -> Int
+
+    /// Adds an account; a name already taken (any case) is `.conflict`.
+    func createUser(_ user: UserRecord) async throws(CatalogError)
+
+    /// Sets a listener's password and ends all of their login sessions (API keys stay).
+    func setPassword(userID: String, hash: String, sealed: String?) async throws(CatalogError)
+
+    /// Removes an account with everything that is theirs: marks, plays, playlists, credentials.
+    func removeUser(id: String) async throws(CatalogError)
+
+    func addCredential(_ credential: CredentialRecord) async throws(CatalogError)
+
+    func credential(id: String) async throws(CatalogError) -> CredentialRecord?
+
+    func credentials(userID: String, kind: CredentialRecord.Kind) async throws(CatalogError) -> [CredentialRecord]
+
+    /// Revokes one of a listener's credentials; false when they have none with that id.
+    func removeCredential(id: String, userID: String) async throws(CatalogError) -> Bool
+
+    /// Forgets sessions that expired before `date`.
+    func removeExpiredCredentials(before date: Date) async throws(CatalogError)
+
+    /// Likes (keeping the first time) or unlikes a song; returns when it is liked since, nil when not.
+    @discardableResult
+    func setLiked(_ liked: Bool, songID: String, userID: String, at date: Date) async throws(CatalogError) -> Date?
+
+    /// 1–5 stars, or 0 to clear.
+    func setRating(_ rating: Int, songID: String, userID: String, at date: Date) async throws(CatalogError)
+
+    /// A listener's marks for these songs (nil: for every song they marked or played); songs with no
+    /// marks are left out.
+    func marks(userID: String, songIDs: [String]?) async throws(CatalogError) -> [String: SongMarks]
+
+    /// Stores plays not stored before, and brings the songs' play counts up to date. Returns how many
+    /// were new; the rest were already there (a retry, an import run twice).
+    func recordPlays(_ plays: [PlayRecord]) async throws(CatalogError) -> Int
+
+    /// A listener's plays, newest first, before `before` (exclusive) when given.
+    func history(userID: String, before: Date?, limit: Int) async throws(CatalogError) -> [(play: PlayRecord, song: SongListing?)]
+
+    /// A listener's smart list, freshly computed.
+    func smartList(_ list: SmartPlaylist, userID: String, limit: Int) async throws(CatalogError) -> [ListedSong]
+
+    /// Playlists `userID` may see: their own, then other listeners' public ones, by name.
+    func playlists(visibleTo userID: String) async throws(CatalogError) -> [PlaylistRecord]
+
+    func playlist(id: String) async throws(CatalogError) -> PlaylistRecord?
+
+    /// By name, any case or accent, among a listener's own playlists.
+    func playlist(named name: String, ownerID: String) async throws(CatalogError) -> PlaylistRecord?
+
+    /// A playlist's entries in order; position n is element n - 1.
+    func playlistEntries(id: String) async throws(CatalogError) -> [ListedSong]
+
+    /// Creates a playlist with its songs; a name the owner already uses (any case) is `.conflict`.
+    func createPlaylist(_ playlist: PlaylistRecord, songIDs: [String]) async throws(CatalogError) -> PlaylistRecord
+
+    /// Renames, describes or shows/hides a playlist. With `expectedVersion`, a playlist changed since
+    /// is `.conflict` and nothing is lost; without, the change applies to the latest version.
+    func updatePlaylist(id: String, _ details: PlaylistDetails, expectedVersion: Int?) async throws(CatalogError) -> PlaylistRecord
+
+    /// Changes a playlist's entries, guarded like `updatePlaylist`. A position outside the playlist is `.invalid`.
+    func editPlaylist(id: String, _ edit: PlaylistEdit, expectedVersion: Int?) async throws(CatalogError) -> PlaylistRecord
+
+    func deletePlaylist(id: String) async throws(CatalogError)
 }
+
+extension CatalogStore {
+    /// A file-backed store has nothing to let go of.
+    public func close() {}
+}
+

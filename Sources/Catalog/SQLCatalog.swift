@@ -43,7 +43,7 @@ public final class SQLCatalog: CatalogStore {
         for migration in CatalogSchema.migrations where !applied.contains(migration.version) {
             let record = SQLStep("INSERT INTO catalog_migrations (version, name) VALUES (\(migration.version), \(migration.name))")
             let steps = migration.steps.flatMap(dialect.statements).map { SQLStep($0) }
-            do {
+            do throws(CatalogError) {
                 try await engine.transaction([record] + steps, lock: .migration, SQLContext("migrate to v\(migration.version)", table: "catalog_migrations"))
             } catch {
                 // Another replica applied it meanwhile: its record is there now.

@@ -40,6 +40,10 @@ struct UpgradeTests {
         try await catalog.upsert(try SongRecord.sample("after-upgrade", title: "After the Upgrade"))
         #expect(try await catalog.songCount() == 9)
         #expect(try await catalog.genre(for: .name("Synthwave"), create: true)?.genreid == 9)
+        // The listeners' tables are there, with the local listener.
+        #expect(try await catalog.user(id: UserRecord.localID)?.isLocal == true)
+        try await catalog.setLiked(true, songID: "null-sinks-first-light", userID: UserRecord.localID, at: Date())
+        #expect(try await catalog.smartList(.liked, userID: UserRecord.localID, limit: 10).map(\.song?.title) == ["First Light"])
         // Migrating again changes nothing.
         try await catalog.migrate()
         #expect(try await catalog.songCount() == 9)
