@@ -43,6 +43,9 @@ let package = Package(
         // MARK: Shapes both sides share
 
         .target(name: "LibraryModel", swiftSettings: strictSettings),
+        /// Files other players and services exchange: M3U8 and XSPF playlists, ListenBrainz listens; and
+        /// matching their entries to a library's songs.
+        .target(name: "ListeningFormats", dependencies: ["LibraryModel"], swiftSettings: strictSettings),
 
         // MARK: One Swift facade per C library
 
@@ -171,6 +174,7 @@ let package = Package(
         // MARK: Tests
 
         .testTarget(name: "LibraryModelTests", dependencies: ["LibraryModel"], swiftSettings: testSettings),
+        .testTarget(name: "ListeningFormatsTests", dependencies: ["ListeningFormats", "LibraryModel"], swiftSettings: testSettings),
         .testTarget(name: "MPEGAudioTests", dependencies: ["MPEGAudio", "TestSupport"], swiftSettings: testSettings),
         .testTarget(
             name: "CatalogTests",
