@@ -27,6 +27,9 @@ public protocol CatalogStore: Sendable {
 
     func songCount() async throws(CatalogError) -> Int
 
+    /// Which of `ids` are songs in the library.
+    func existingSongIDs(_ ids: [String]) async throws(CatalogError) -> Set<String>
+
     /// Inserts or replaces a song by id and clears any problem recorded for it, in one transaction.
     func upsert(_ song: SongRecord) async throws(CatalogError)
 

@@ -81,7 +81,7 @@ public struct SongMarks: Sendable, Hashable {
         self.lastPlayed = lastPlayed
     }
 
-    public static let none = SongMarks()
+    public static let empty = SongMarks()
 }
 
 /// One play of a song by a listener. A play is the same play when listener, song and start agree, so a

@@ -165,6 +165,17 @@ public final class SQLCatalog: CatalogStore {
         try await count("SELECT COUNT(*) FROM songs", SQLContext("count songs", table: "songs"))
     }
 
+    public func existingSongIDs(_ ids: [String]) async throws(CatalogError) -> Set<String> {
+        var found = Set<String>()
+        for chunk in Array(Set(ids)).chunked(Self.batchSize) {
+            found.formUnion(
+                try await engine.fetch("SELECT id FROM songs WHERE id IN (\(list: chunk))", SQLContext("find songs", table: "songs")) {
+                    row throws(CatalogError) in try row.text()
+                })
+        }
+        return found
+    }
+
     public func upsert(_ song: SongRecord) async throws(CatalogError) {
         let columns = [
             "id", "title", "album", "artist", "genreid", "year", "audio_key", "cover_key", "duration", "size", "bitrate",

@@ -12,6 +12,53 @@ public enum APIPath {
     public static func media(_ key: ObjectKey) -> String { mediaPrefix + key.name }
     public static func bundle(_ id: BundleID) -> String { bundlesPrefix + id.rawValue }
     public static func bundleObject(_ key: ObjectKey) -> String { "\(bundlesPrefix)\(key.bundle.rawValue)/\(key.name)" }
+
+    // MARK: Listeners
+
+    public static let login = "/login"
+    public static let logout = "/logout"
+    public static let me = "/me"
+    public static let apiKeys = "/me/keys"
+    public static let users = "/users"
+    public static let likes = "/likes"
+    public static let plays = "/plays"
+    public static let history = "/history"
+    public static let historyImport = "/history/import"
+    public static let historyExport = "/history/export"
+    public static let playlists = "/playlists"
+    public static let playlistImport = "/playlists/import"
+
+    public static func apiKey(_ id: String) -> String { "\(apiKeys)/\(id)" }
+    public static func user(_ name: String) -> String { "\(users)/\(PercentEncoding.escape(name))" }
+    public static func userPassword(_ name: String) -> String { user(name) + "/password" }
+    public static func like(_ song: String) -> String { "/songs/\(PercentEncoding.escape(song))/like" }
+    public static func rating(_ song: String) -> String { "/songs/\(PercentEncoding.escape(song))/rating" }
+    public static func playlist(_ id: String) -> String { "\(playlists)/\(PercentEncoding.escape(id))" }
+    public static func playlistSongs(_ id: String) -> String { playlist(id) + "/songs" }
+    public static func playlistRemove(_ id: String) -> String { playlist(id) + "/remove" }
+    public static func playlistMove(_ id: String) -> String { playlist(id) + "/move" }
+    public static func playlistCopy(_ id: String) -> String { playlist(id) + "/copy" }
+    public static func playlistExport(_ id: String) -> String { playlist(id) + "/export" }
+}
+
+/// Percent-escapes a path segment or a query value: unreserved characters stay, every other byte becomes `%XX`.
+public enum PercentEncoding {
+    public static func escape(_ text: String) -> String {
+        var escaped = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                escaped.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = Array("0123456789ABCDEF".utf8)
+                escaped.unicodeScalars.append("%")
+                escaped.unicodeScalars.append(Unicode.Scalar(hex[Int(byte >> 4)]))
+                escaped.unicodeScalars.append(Unicode.Scalar(hex[Int(byte & 15)]))
+            }
+        }
+        return escaped
+    }
 }
 
 /// Filters and paging that `GET /songs` understands.

@@ -20,6 +20,16 @@ public struct Song: Codable, Hashable, Sendable, Identifiable {
     /// Average bitrate, kbit/s.
     public var bitrate: Int?
 
+    /// The caller's own marks, present only when the request was made as a listener.
+    public var liked: Bool?
+    public var rating: Int?
+    /// Counted plays (at least half the song, or 4 minutes).
+    public var plays: Int?
+    /// ISO 8601, or absent when never played.
+    public var lastPlayed: String?
+    /// Only in `GET /likes`: when the song was liked.
+    public var likedAt: String?
+
     public init(
         id: String,
         title: String,
@@ -48,6 +58,7 @@ public struct Song: Codable, Hashable, Sendable, Identifiable {
 
     private enum CodingKeys: String, CodingKey {
         case title, album, artist, genre, year, file, image, id, genreid, duration, bitrate
+        case liked, rating, plays, lastPlayed, likedAt
     }
 
     /// Writes `year` and `image` as null when absent, as `GET /songs` does, rather than leaving them out.
@@ -64,5 +75,10 @@ public struct Song: Codable, Hashable, Sendable, Identifiable {
         try container.encodeIfPresent(genreid, forKey: .genreid)
         try container.encodeIfPresent(duration, forKey: .duration)
         try container.encodeIfPresent(bitrate, forKey: .bitrate)
+        try container.encodeIfPresent(liked, forKey: .liked)
+        try container.encodeIfPresent(rating, forKey: .rating)
+        try container.encodeIfPresent(plays, forKey: .plays)
+        try container.encodeIfPresent(lastPlayed, forKey: .lastPlayed)
+        try container.encodeIfPresent(likedAt, forKey: .likedAt)
     }
 }

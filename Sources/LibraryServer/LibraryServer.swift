@@ -66,6 +66,9 @@ public struct ServeOptions: Sendable {
     public var publicBaseURL: String?
     /// The bearer token writes need; nil uses (or creates) the library's token file.
     public var token: String?
+    /// The key listeners' passwords are sealed with (64 hex digits); nil reads `TERMPLAYER_PASSWORD_KEY`,
+    /// else uses (or creates) the library's `password.key`. Replicas sharing a catalog must share it.
+    public var passwordKey: String?
     public var watchMode: LocalBucket.WatchMode
     public var ingestWorkers: Int
     /// Walk the whole bucket at start, to catch up with what changed while no service ran. Off when an event
@@ -96,7 +99,7 @@ public struct ServeOptions: Sendable {
 
 /// A service ready to run: the HTTP application (which also runs the library's ingest as a service).
 public struct PreparedServer: Sendable {
-    public let application: Application<RouterResponder<BasicRequestContext>>
+    public let application: Application<RouterResponder<LibraryRequestContext>>
     public let library: LibraryService
     public let token: String
     /// Set when the token was generated now, so the caller can tell the user where it is.
@@ -151,6 +154,7 @@ public enum LibraryServer {
         let library = options.library
         let token: String
         var createdTokenFile: FilePath?
+        let passwordKey: String
         do {
             try LocalFiles.makeDirectory(library.root)
             if let given = options.token {
@@ -160,9 +164,15 @@ public enum LibraryServer {
                 token = stored
                 if created { createdTokenFile = library.tokenFile }
             }
+            if let given = options.passwordKey ?? options.environment["TERMPLAYER_PASSWORD_KEY"].flatMap({ $0.isEmpty ? nil : $0 }) {
+                passwordKey = given
+            } else {
+                passwordKey = try library.passwordKey()
+            }
         } catch {
             throw .library(library.root, error)
         }
+        let sealer = try PasswordSealer(hexKey: passwordKey)
 
         let bucket = try openBucket(options)
         let catalog: any CatalogStore
@@ -193,8 +203,9 @@ public enum LibraryServer {
                 throw .configuration("cannot follow \(events.queueURL): \(error)")
             }
         }
+        let accounts = Accounts(catalog: catalog, serviceToken: token, sealer: sealer, isLoopbackOnly: Self.isLoopback(options.host))
         let routes = LibraryRoutes(
-            library: service, links: try mediaLinks(options, bucket: bucket), token: token,
+            library: service, accounts: accounts, links: try mediaLinks(options, bucket: bucket),
             fallbackHost: "\(options.host):\(options.port)", listingPageSize: options.listingPageSize)
         let application = Application(
             router: routes.makeRouter(),
@@ -206,6 +217,11 @@ public enum LibraryServer {
         return PreparedServer(
             application: application, library: service, token: token, createdTokenFile: createdTokenFile,
             address: "\(options.host):\(options.port)")
+    }
+
+    /// Whether `host` only answers this machine: then an anonymous request is the machine's owner.
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 
     private static func openBucket(_ options: ServeOptions) throws(ServerSetupError) -> any BucketStore {

@@ -14,6 +14,9 @@ public struct LocalLibrary: Sendable, Hashable {
     public var catalog: FilePath { root.appending("catalog.sqlite") }
     public var staging: FilePath { root.appending("tmp") }
     public var tokenFile: FilePath { root.appending("token") }
+    /// The key listeners' passwords are sealed with, for protocols that need a password back (Subsonic's
+    /// tokens). Kept beside the catalog, not in it: a copied catalog alone gives no password away.
+    public var passwordKeyFile: FilePath { root.appending("password.key") }
 
     /// `$XDG_DATA_HOME/termplayer`, else `~/.local/share/termplayer`.
     public static func defaultRoot(environment: [String: String] = ProcessInfo.processInfo.environment) -> FilePath {
@@ -28,18 +31,29 @@ public struct LocalLibrary: Sendable, Hashable {
     ///
     /// Returns whether it was just created, so `serve` can say where it is.
     public func token() throws(SystemCallError) -> (token: String, created: Bool) {
-        try LocalFiles.makeDirectory(root)
-        if let existing = readToken() { return (existing, false) }
-        var generator = SystemRandomNumberGenerator()  // getrandom(2) on Linux
-        let token = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
-        try LocalFiles.writeAtomically(Array((token + "\n").utf8), to: tokenFile, mode: 0o600)
-        return (token, true)
+        try secret(in: tokenFile)
     }
 
     /// The token if the library has one; for commands that upload to a service on this machine.
-    public func readToken() -> String? {
-        guard let bytes = try? LocalFiles.readWholeFile(tokenFile, limit: 4096) else { return nil }
-        let token = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return token.isEmpty ? nil : token
+    public func readToken() -> String? { readSecret(tokenFile) }
+
+    /// The password-sealing key (hex), created on first use like the token.
+    public func passwordKey() throws(SystemCallError) -> String {
+        try secret(in: passwordKeyFile).token
+    }
+
+    private func secret(in file: FilePath) throws(SystemCallError) -> (token: String, created: Bool) {
+        try LocalFiles.makeDirectory(root)
+        if let existing = readSecret(file) { return (existing, false) }
+        var generator = SystemRandomNumberGenerator()  // getrandom(2) on Linux
+        let secret = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        try LocalFiles.writeAtomically(Array((secret + "\n").utf8), to: file, mode: 0o600)
+        return (secret, true)
+    }
+
+    private func readSecret(_ file: FilePath) -> String? {
+        guard let bytes = try? LocalFiles.readWholeFile(file, limit: 4096) else { return nil }
+        let secret = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return secret.isEmpty ? nil : secret
     }
 }

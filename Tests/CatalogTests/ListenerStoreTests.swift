@@ -96,7 +96,7 @@ struct ListenerStoreTests {
         #expect(try await catalog.marks(userID: "u-bob", songIDs: nil) == ["c": SongMarks(rating: 1)])
         #expect(try await catalog.setLiked(false, songID: "a", userID: "u-ann", at: Self.start + 60) == nil)
         try await catalog.setRating(0, songID: "b", userID: "u-ann", at: Self.start)
-        #expect(try await catalog.marks(userID: "u-ann", songIDs: ["a", "b"]) == ["a": .none, "b": SongMarks(likedAt: Self.start + 10)])
+        #expect(try await catalog.marks(userID: "u-ann", songIDs: ["a", "b"]) == ["a": .empty, "b": SongMarks(likedAt: Self.start + 10)])
         let bad = try await #require(throws: CatalogError.self) { try await catalog.setRating(7, songID: "a", userID: "u-ann", at: Self.start) }
         #expect(bad == .invalid("a rating is 0 to 5 stars, not 7"))
         // Marks are kept by song id, so they outlive the song and apply again when it comes back.

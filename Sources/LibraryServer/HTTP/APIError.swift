@@ -1,5 +1,6 @@
 public import HTTPTypes
 public import Hummingbird
+import Catalog
 import LibraryModel
 import Logging
 import NIOCore
@@ -38,6 +39,9 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             throw error
+        } catch let error as CatalogError {
+            if APIError(catalog: error).status.code >= 500 { context.logger.error("\(request.method) \(request.uri.path) failed: \(error)") }
+            throw APIError(catalog: error)
         } catch let error as HTTPError {
             let message = error.body ?? Self.defaultMessage(for: error.status, request: request)
             throw APIError(error.status, message, headers: error.headers)
@@ -54,29 +58,5 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case .notFound: "no route for \(request.method) \(request.uri.path)"
         default: status.reasonPhrase
         }
-    }
-}
-
-/// Lets writes through only with `Authorization: Bearer <token>`.
-struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
-    let token: String
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization] else {
-            throw APIError(.unauthorized, "this request changes the library and needs a bearer token (termplayer --token or TERMPLAYER_TOKEN)", headers: [.wwwAuthenticate: "Bearer"])
-        }
-        let prefix = "Bearer "
-        guard header.count > prefix.count, header.prefix(prefix.count).lowercased() == prefix.lowercased(),
-            Self.constantTimeEqual(Array(header.dropFirst(prefix.count).utf8), Array(token.utf8))
-        else {
-            throw APIError(.unauthorized, "the bearer token is not this service's token", headers: [.wwwAuthenticate: #"Bearer error="invalid_token""#])
-        }
-        return try await next(request, context)
-    }
-
-    /// Compares without an early exit, so response timing does not reveal how much of a guess was right.
-    static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
-        guard lhs.count == rhs.count else { return false }
-        return zip(lhs, rhs).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

@@ -6,28 +6,30 @@ public import Hummingbird
 import LibraryModel
 import NIOCore
 
-/// The REST API: reads are open, writes need the bearer token.
+/// The REST API: reads are open, writes to the library need the service's token (or an admin), and the
+/// listeners' routes act as whoever signed in.
 public struct LibraryRoutes: Sendable {
     let library: LibraryService
+    let accounts: Accounts
     let links: MediaLinks
-    let token: String
     /// Used in URLs when a request has no `Host` header (HTTP/1.0 clients).
     let fallbackHost: String
     /// Songs read from the catalog per round trip while streaming a listing: bounds memory per request.
     let listingPageSize: Int
 
-    public init(library: LibraryService, links: MediaLinks, token: String, fallbackHost: String, listingPageSize: Int = 1000) {
+    public init(library: LibraryService, accounts: Accounts, links: MediaLinks, fallbackHost: String, listingPageSize: Int = 1000) {
         self.library = library
+        self.accounts = accounts
         self.links = links
-        self.token = token
         self.fallbackHost = fallbackHost
         self.listingPageSize = max(1, listingPageSize)
     }
 
     /// A router with every route, error rendering and HEAD for every GET.
-    public func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
+    public func makeRouter() -> Router<LibraryRequestContext> {
+        let router = Router(context: LibraryRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: JSONErrorMiddleware())
+        router.add(middleware: CallerMiddleware(accounts: accounts))
         router.get(RouterPath(APIPath.health)) { _, _ in Self.json(#"{"status":"ok"}"#) }
         router.get(RouterPath(APIPath.openAPI)) { _, _ in Self.json(OpenAPIDocument.json) }
         router.get(RouterPath(APIPath.songs), use: listSongs)
@@ -37,16 +39,18 @@ public struct LibraryRoutes: Sendable {
         router.get("/media/:key", use: media)
         router.get("/bundles/:id", use: showBundle)
 
-        let writes = router.group().add(middleware: BearerTokenMiddleware(token: token))
+        let writes = router.group().add(middleware: LibraryWriteMiddleware())
         writes.put("/bundles/:id/:file", use: upload)
         writes.delete("/bundles/:id", use: deleteBundle)
         writes.post("/events/s3", use: s3Events)
+
+        ListenerRoutes(library: library, accounts: accounts, links: links, fallbackHost: fallbackHost).add(to: router)
         return router
     }
 
     // MARK: Songs and genres
 
-    @Sendable func listSongs(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func listSongs(_ request: Request, context: LibraryRequestContext) async throws -> Response {
         let query = try SongQueryParser.parse(FormQuery.parse(request.uri.query))
         let base = baseURL(of: request)
         guard let filter = try await library.filter(for: query) else {
@@ -59,6 +63,10 @@ public struct LibraryRoutes: Sendable {
             matching: filter, after: nil, offset: query.offset ?? 0, limit: min(limit, pageSize))
         let songJSON = SongJSON(base: base, links: links)
         let catalog = library.catalog
+        // Only callers who said who they are get their marks: an anonymous listing keeps the original shape.
+        let identified: Bool = if case .anonymous = context.caller { false } else { true }
+        let listener = identified ? try await accounts.optionalListener(context) : nil
+        let marks = try await ListingMarks(for: listener, catalog: catalog, wholeListing: limit > pageSize)
         let body = ResponseBody { writer in
             var page = firstPage
             var remaining = limit
@@ -74,10 +82,11 @@ public struct LibraryRoutes: Sendable {
                     nextPage = Task { try await catalog.songs(matching: filter, after: cursor, offset: 0, limit: size) }
                 }
                 output.reserveCapacity(page.count * 320)
+                let pageMarks = try await marks?.forPage(page)
                 for song in page {
                     if !first { output.append(UInt8(ascii: ",")) }
                     first = false
-                    songJSON.append(song, to: &output)
+                    songJSON.append(song, marks: pageMarks.map { $0[song.id] ?? .empty }, to: &output)
                 }
                 guard let nextPage else { break }
                 do {
@@ -96,7 +105,7 @@ public struct LibraryRoutes: Sendable {
         return Response(status: .ok, headers: [.contentType: "application/json"], body: body)
     }
 
-    @Sendable func showSong(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func showSong(_ request: Request, context: LibraryRequestContext) async throws -> Response {
         let id = try bundleID(context.parameters.get("id"))
         guard let record = try await library.catalog.song(id) else {
             throw APIError.notFound("no song with id \(id)")
@@ -104,7 +113,7 @@ public struct LibraryRoutes: Sendable {
         return try Self.json(encoding: SongJSON.song(record, base: baseURL(of: request), links: links))
     }
 
-    @Sendable func listGenres(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func listGenres(_ request: Request, context: LibraryRequestContext) async throws -> Response {
         // Written by hand to keep the original field order: {"genreid":1,"genre":"Rock"}.
         var output: [UInt8] = [UInt8(ascii: "[")]
         for (index, genre) in try await library.catalog.genres().enumerated() {
@@ -121,13 +130,13 @@ public struct LibraryRoutes: Sendable {
         return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: output)))
     }
 
-    @Sendable func status(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func status(_ request: Request, context: LibraryRequestContext) async throws -> Response {
         try Self.json(encoding: try await library.status())
     }
 
     // MARK: Media
 
-    @Sendable func media(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func media(_ request: Request, context: LibraryRequestContext) async throws -> Response {
         let key: ObjectKey
         do {
             key = try ObjectKey(validating: context.parameters.get("key") ?? "")
@@ -180,14 +189,14 @@ public struct LibraryRoutes: Sendable {
 
     // MARK: Bundles
 
-    @Sendable func showBundle(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func showBundle(_ request: Request, context: LibraryRequestContext) async throws -> Response {
         let id = try bundleID(context.parameters.get("id"))
         let report = try await library.report(for: id, base: baseURL(of: request), links: links)
         guard report.state != .absent else { throw APIError.notFound("no bundle \(id) in the bucket") }
         return try Self.json(encoding: report)
     }
 
-    @Sendable func upload(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func upload(_ request: Request, context: LibraryRequestContext) async throws -> Response {
         let id = try bundleID(context.parameters.get("id"))
         let file = context.parameters.get("file") ?? ""
         let key: ObjectKey
@@ -209,7 +218,7 @@ public struct LibraryRoutes: Sendable {
         return response
     }
 
-    @Sendable func deleteBundle(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func deleteBundle(_ request: Request, context: LibraryRequestContext) async throws -> Response {
         let id = try bundleID(context.parameters.get("id"))
         let objects = try await library.bucket.objects(of: id)
         guard !objects.isEmpty else { throw APIError.notFound("no bundle \(id) in the bucket") }
@@ -223,7 +232,7 @@ public struct LibraryRoutes: Sendable {
     /// S3 event notifications posted by MinIO webhooks or SNS HTTP subscriptions: each named bundle
     /// object queues its bundle for ingest, which looks at the bucket as it is (so a repeated or stale
     /// event changes nothing). Answers 202 with what was queued and what was not, and why.
-    @Sendable func s3Events(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func s3Events(_ request: Request, context: LibraryRequestContext) async throws -> Response {
         let body = try await request.body.collect(upTo: 1 << 20)
         let objects: [S3ObjectEvent]
         do {
@@ -278,11 +287,7 @@ public struct LibraryRoutes: Sendable {
     }
 
     static func json(encoding value: some Encodable) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]  // key order is not guaranteed: clients read fields by name
-        return Response(
-            status: .ok, headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+        try JSONResponse.encoding(value)
     }
 }
 
@@ -297,6 +302,16 @@ enum FormQuery {
             if parameters[name] == nil { parameters[name] = parts.count > 1 ? decode(parts[1]) : "" }
         }
         return parameters
+    }
+
+    /// A whole number parameter within `range`; nil when absent or empty, a 400 that says why otherwise.
+    static func number(_ name: String, in parameters: [String: String], range: ClosedRange<Int> = 0...Int.max) throws(APIError) -> Int? {
+        guard let raw = parameters[name], !raw.isEmpty else { return nil }
+        guard let value = Int(raw), range.contains(value) else {
+            let bounds = range.upperBound == Int.max ? "≥ \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)"
+            throw APIError.badRequest("\(name) must be a whole number \(bounds), not \(raw.prefix(40).debugDescription)")
+        }
+        return value
     }
 
     /// `+` as a space, then percent-escapes; nil when an escape is broken or the bytes are not UTF-8.
@@ -317,13 +332,7 @@ enum SongQueryParser {
             guard let value = parameters[name], !value.isEmpty else { return nil }
             return value
         }
-        func number(_ name: String) throws(APIError) -> Int? {
-            guard let raw = text(name) else { return nil }
-            guard let value = Int(raw), value >= 0 else {
-                throw APIError.badRequest("\(name) must be a whole number ≥ 0, not \(raw.prefix(40).debugDescription)")
-            }
-            return value
-        }
+        func number(_ name: String) throws(APIError) -> Int? { try FormQuery.number(name, in: parameters) }
         return SongQuery(
             genre: text(SongQuery.Parameter.genre),
             artist: text(SongQuery.Parameter.artist),
@@ -332,5 +341,46 @@ enum SongQueryParser {
             limit: try number(SongQuery.Parameter.limit),
             offset: try number(SongQuery.Parameter.offset)
         )
+    }
+}
+
+/// The caller's marks beside a listing: for a whole listing, every mark of theirs read once (a listener
+/// has marked far fewer songs than a library holds); for a page, only that page's.
+struct ListingMarks: Sendable {
+    let listener: UserRecord
+    let catalog: any CatalogStore
+    let all: [String: SongMarks]?
+
+    init?(for listener: UserRecord?, catalog: any CatalogStore, wholeListing: Bool) async throws(CatalogError) {
+        guard let listener else { return nil }
+        self.listener = listener
+        self.catalog = catalog
+        all = wholeListing ? try await catalog.marks(userID: listener.id, songIDs: nil) : nil
+    }
+
+    func forPage(_ page: [SongListing]) async throws(CatalogError) -> [String: SongMarks] {
+        if let all { return all }
+        return try await catalog.marks(userID: listener.id, songIDs: page.map(\.id))
+    }
+}
+
+/// Changing the library (uploads, deletes, bucket events) takes the service's token or an admin's login.
+struct LibraryWriteMiddleware: RouterMiddleware {
+    typealias Context = LibraryRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        switch context.caller {
+        case .owner:
+            break
+        case .listener(let user) where user.isAdmin:
+            break
+        case .listener:
+            throw APIError(.forbidden, "changing the library takes the service's token or an admin's login")
+        case .anonymous:
+            throw APIError(
+                .unauthorized, "this request changes the library and needs a bearer token (termplayer --token or TERMPLAYER_TOKEN)",
+                headers: [.wwwAuthenticate: "Bearer"])
+        }
+        return try await next(request, context)
     }
 }

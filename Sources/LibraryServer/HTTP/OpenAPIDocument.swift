@@ -9,7 +9,7 @@ enum OpenAPIDocument {
       "info": {
         "title": "TermPlayer library service",
         "version": "1.0.0",
-        "description": "Songs, genres and their media, ingested from bundles (<id>.json + <id>.mp3 + optional <id>.jpg/.png) stored in a bucket. Reads are open; writes need the service's bearer token."
+        "description": "Songs, genres and their media, ingested from bundles (<id>.json + <id>.mp3 + optional <id>.jpg/.png) stored in a bucket; and each listener's likes, ratings, plays and playlists. Reads of the library are open; changing it needs the service's bearer token. Listener routes act as the caller: a login token (POST /login), an API key, HTTP Basic, or the service's token (the machine owner's local listener, which is also every request's when no accounts exist and the service listens on loopback only)."
       },
       "paths": {
         "/songs": {
@@ -132,6 +132,377 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/login": {
+          "post": {
+            "summary": "Sign in with a name and password (or HTTP Basic): a bearer token for later requests",
+            "operationId": "login",
+            "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Credentials"}}}},
+            "responses": {
+              "200": {"description": "Signed in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LoginToken"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"},
+              "429": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/logout": {
+          "post": {
+            "summary": "End the login the request's token belongs to",
+            "operationId": "logout",
+            "security": [{"bearer": []}],
+            "responses": {"204": {"description": "Logged out"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/me": {
+          "get": {
+            "summary": "The listener this request acts as",
+            "operationId": "me",
+            "security": [{"bearer": []}, {"basic": []}, {}],
+            "responses": {
+              "200": {"description": "The listener", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Listener"}}}},
+              "401": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/me/keys": {
+          "get": {
+            "summary": "The listener's API keys (never the keys themselves)",
+            "operationId": "listAPIKeys",
+            "security": [{"bearer": []}, {"basic": []}, {}],
+            "responses": {
+              "200": {"description": "Keys", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/APIKeyInfo"}}}}},
+              "401": {"$ref": "#/components/responses/Error"}
+            }
+          },
+          "post": {
+            "summary": "Create an API key; the answer is the only time the key is shown",
+            "operationId": "createAPIKey",
+            "security": [{"bearer": []}, {"basic": []}, {}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string", "maxLength": 200}}}}}},
+            "responses": {
+              "201": {"description": "Created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/APIKeyInfo"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/me/keys/{id}": {
+          "delete": {
+            "summary": "Revoke an API key",
+            "operationId": "revokeAPIKey",
+            "security": [{"bearer": []}, {"basic": []}, {}],
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"204": {"description": "Revoked"}, "401": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/users": {
+          "get": {
+            "summary": "Every account (admins and the service token only)",
+            "operationId": "listUsers",
+            "security": [{"bearer": []}, {"basic": []}],
+            "responses": {
+              "200": {"description": "Accounts", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/UserSummary"}}}}},
+              "401": {"$ref": "#/components/responses/Error"},
+              "403": {"$ref": "#/components/responses/Error"}
+            }
+          },
+          "post": {
+            "summary": "Add an account (admins and the service token only)",
+            "operationId": "addUser",
+            "security": [{"bearer": []}, {"basic": []}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewUser"}}}},
+            "responses": {
+              "201": {"description": "Added", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UserSummary"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"},
+              "403": {"$ref": "#/components/responses/Error"},
+              "409": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/users/{name}": {
+          "delete": {
+            "summary": "Remove an account, with its likes, ratings, history and playlists (admins and the service token only)",
+            "operationId": "removeUser",
+            "security": [{"bearer": []}, {"basic": []}],
+            "parameters": [{"$ref": "#/components/parameters/UserName"}],
+            "responses": {"204": {"description": "Removed"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/users/{name}/password": {
+          "put": {
+            "summary": "Set a password (one's own, or anyone's as an admin); ends that listener's logins",
+            "operationId": "setPassword",
+            "security": [{"bearer": []}, {"basic": []}],
+            "parameters": [{"$ref": "#/components/parameters/UserName"}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Credentials"}}}},
+            "responses": {"204": {"description": "Set"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/songs/{id}/like": {
+          "put": {
+            "summary": "Like a song (liking again keeps the first time)",
+            "operationId": "like",
+            "security": [{"bearer": []}, {"basic": []}, {}],
+            "parameters": [{"$ref": "#/components/parameters/BundleID"}],
+            "responses": {
+              "200": {"description": "Liked", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SongMark"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"},
+              "404": {"$ref": "#/components/responses/Error"}
+            }
+          },
+          "delete": {
+            "summary": "Unlike a song",
+            "operationId": "unlike",
+            "security": [{"bearer": []}, {"basic": []}, {}],
+            "parameters": [{"$ref": "#/components/parameters/BundleID"}],
+            "responses": {
+              "200": {"description": "Not liked", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SongMark"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/songs/{id}/rating": {
+          "put": {
+            "summary": "Rate a song 1 to 5 stars, or 0 to clear; 1 star means never suggest it",
+            "operationId": "rate",
+            "security": [{"bearer": []}, {"basic": []}, {}],
+            "parameters": [{"$ref": "#/components/parameters/BundleID"}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["rating"], "properties": {"rating": {"type": "integer", "minimum": 0, "maximum": 5}}}}}},
+            "responses": {
+              "200": {"description": "Rated", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SongMark"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"},
+              "404": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/likes": {
+          "get": {
+            "summary": "Liked songs, newest first",
+            "operationId": "likes",
+            "security": [{"bearer": []}, {"basic": []}, {}],
+            "responses": {
+              "200": {"description": "Songs with likedAt", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Song"}}}}},
+              "401": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/plays": {
+          "post": {
+            "summary": "Report plays (one or an array of up to 1000); a play reported again is stored once",
+            "operationId": "reportPlays",
+            "security": [{"bearer": []}, {"basic": []}, {}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"oneOf": [{"$ref": "#/components/schemas/PlayReport"}, {"type": "array", "items": {"$ref": "#/components/schemas/PlayReport"}}]}}}},
+            "responses": {
+              "200": {"description": "Stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlaysReceipt"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"},
+              "413": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/history": {
+          "get": {
+            "summary": "Recent plays, newest first",
+            "operationId": "history",
+            "security": [{"bearer": []}, {"basic": []}, {}],
+            "parameters": [
+              {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
+              {"name": "before", "in": "query", "description": "Only plays that started before this time (ISO 8601)", "schema": {"type": "string", "format": "date-time"}}
+            ],
+            "responses": {
+              "200": {"description": "Plays", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/HistoryEntry"}}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/history/import": {
+          "post": {
+            "summary": "Import listens (up to 5000 per request), matched by song id, else by artist and title; importing the same listens twice adds nothing",
+            "operationId": "importHistory",
+            "security": [{"bearer": []}, {"basic": []}, {}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HistoryImport"}}}},
+            "responses": {
+              "200": {"description": "Imported", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlaysReceipt"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"},
+              "413": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/history/export": {
+          "get": {
+            "summary": "Every play as JSON Lines in ListenBrainz's listen shape (TermPlayer's song id and play length in additional_info)",
+            "operationId": "exportHistory",
+            "security": [{"bearer": []}, {"basic": []}, {}],
+            "responses": {"200": {"description": "Listens, one per line", "content": {"application/x-ndjson": {}}}, "401": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/playlists": {
+          "get": {
+            "summary": "The smart lists, the listener's playlists, then other listeners' public ones",
+            "operationId": "listPlaylists",
+            "security": [{"bearer": []}, {"basic": []}, {}],
+            "responses": {
+              "200": {"description": "Playlists", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/PlaylistSummary"}}}}},
+              "401": {"$ref": "#/components/responses/Error"}
+            }
+          },
+          "post": {
+            "summary": "Create a playlist, optionally with songs",
+            "operationId": "createPlaylist",
+            "security": [{"bearer": []}, {"basic": []}, {}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlaylistChanges"}}}},
+            "responses": {
+              "201": {"description": "Created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlaylistSummary"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"},
+              "409": {"$ref": "#/components/responses/Error"},
+              "413": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/playlists/import": {
+          "post": {
+            "summary": "Make a playlist from an M3U8 or XSPF file, matching its entries by id or URL, else by artist and title",
+            "operationId": "importPlaylist",
+            "security": [{"bearer": []}, {"basic": []}, {}],
+            "parameters": [
+              {"name": "name", "in": "query", "description": "The new playlist's name (else the file's, else 'Imported playlist')", "schema": {"type": "string"}},
+              {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["m3u8", "xspf"]}},
+              {"name": "filename", "in": "query", "description": "The file's name, a hint to its format", "schema": {"type": "string"}}
+            ],
+            "requestBody": {"required": true, "content": {"audio/x-mpegurl": {}, "application/xspf+xml": {}, "application/octet-stream": {}}},
+            "responses": {
+              "201": {"description": "Imported", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlaylistImportReceipt"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"},
+              "409": {"$ref": "#/components/responses/Error"},
+              "413": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/playlists/{id}": {
+          "get": {
+            "summary": "A playlist with its entries (a smart list's id is its name: liked, recently-added, most-played, recently-played, top-rated, never-played)",
+            "operationId": "getPlaylist",
+            "security": [{"bearer": []}, {"basic": []}, {}],
+            "parameters": [{"$ref": "#/components/parameters/PlaylistID"}],
+            "responses": {
+              "200": {"description": "The playlist", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlaylistDetail"}}}},
+              "401": {"$ref": "#/components/responses/Error"},
+              "404": {"$ref": "#/components/responses/Error"}
+            }
+          },
+          "patch": {
+            "summary": "Rename, describe, or make public or private; with version, a concurrent edit is refused instead of lost",
+            "operationId": "updatePlaylist",
+            "security": [{"bearer": []}, {"basic": []}, {}],
+            "parameters": [{"$ref": "#/components/parameters/PlaylistID"}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlaylistChanges"}}}},
+            "responses": {
+              "200": {"description": "Updated", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlaylistSummary"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"},
+              "403": {"$ref": "#/components/responses/Error"},
+              "404": {"$ref": "#/components/responses/Error"},
+              "409": {"$ref": "#/components/responses/Error"}
+            }
+          },
+          "delete": {
+            "summary": "Delete a playlist",
+            "operationId": "deletePlaylist",
+            "security": [{"bearer": []}, {"basic": []}, {}],
+            "parameters": [{"$ref": "#/components/parameters/PlaylistID"}],
+            "responses": {"204": {"description": "Deleted"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}
+          }
+        },
+        "/playlists/{id}/songs": {
+          "post": {
+            "summary": "Add songs at the end, or before a position",
+            "operationId": "addToPlaylist",
+            "security": [{"bearer": []}, {"basic": []}, {}],
+            "parameters": [{"$ref": "#/components/parameters/PlaylistID"}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlaylistAddition"}}}},
+            "responses": {
+              "200": {"description": "Added", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlaylistSummary"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"},
+              "403": {"$ref": "#/components/responses/Error"},
+              "404": {"$ref": "#/components/responses/Error"},
+              "409": {"$ref": "#/components/responses/Error"},
+              "413": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/playlists/{id}/remove": {
+          "post": {
+            "summary": "Remove entries by position",
+            "operationId": "removeFromPlaylist",
+            "security": [{"bearer": []}, {"basic": []}, {}],
+            "parameters": [{"$ref": "#/components/parameters/PlaylistID"}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlaylistRemoval"}}}},
+            "responses": {
+              "200": {"description": "Removed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlaylistSummary"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"},
+              "403": {"$ref": "#/components/responses/Error"},
+              "404": {"$ref": "#/components/responses/Error"},
+              "409": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/playlists/{id}/move": {
+          "post": {
+            "summary": "Move an entry to another position",
+            "operationId": "moveInPlaylist",
+            "security": [{"bearer": []}, {"basic": []}, {}],
+            "parameters": [{"$ref": "#/components/parameters/PlaylistID"}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlaylistMove"}}}},
+            "responses": {
+              "200": {"description": "Moved", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlaylistSummary"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"},
+              "403": {"$ref": "#/components/responses/Error"},
+              "404": {"$ref": "#/components/responses/Error"},
+              "409": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/playlists/{id}/copy": {
+          "post": {
+            "summary": "Copy a playlist one may see (one's own, a public one, a smart list) into a new one of one's own",
+            "operationId": "copyPlaylist",
+            "security": [{"bearer": []}, {"basic": []}, {}],
+            "parameters": [{"$ref": "#/components/parameters/PlaylistID"}],
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"name": {"type": "string"}}}}}},
+            "responses": {
+              "201": {"description": "Copied", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlaylistSummary"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"},
+              "404": {"$ref": "#/components/responses/Error"},
+              "409": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/playlists/{id}/export": {
+          "get": {
+            "summary": "A playlist as an M3U8 or XSPF file, with URLs other players can stream",
+            "operationId": "exportPlaylist",
+            "security": [{"bearer": []}, {"basic": []}, {}],
+            "parameters": [{"$ref": "#/components/parameters/PlaylistID"}, {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["m3u8", "xspf"]}}],
+            "responses": {
+              "200": {"description": "The file", "content": {"audio/x-mpegurl": {}, "application/xspf+xml": {}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"},
+              "404": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
         "/status": {
           "get": {
             "summary": "Counts, stores, and bundles that are pending or were rejected, with reasons",
@@ -155,9 +526,11 @@ enum OpenAPIDocument {
         }
       },
       "components": {
-        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "The service's token (the machine's owner), a login token from POST /login, or an API key"}, "basic": {"type": "http", "scheme": "basic"}},
         "parameters": {
-          "BundleID": {"name": "id", "in": "path", "required": true, "description": "Letters, digits, '-', '_' and '.', not starting with '.', at most 128", "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$"}}
+          "BundleID": {"name": "id", "in": "path", "required": true, "description": "Letters, digits, '-', '_' and '.', not starting with '.', at most 128", "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$"}},
+          "PlaylistID": {"name": "id", "in": "path", "required": true, "description": "A playlist's id, or a smart list's name", "schema": {"type": "string"}},
+          "UserName": {"name": "name", "in": "path", "required": true, "description": "A listener's name (any case)", "schema": {"type": "string"}}
         },
         "responses": {
           "Error": {"description": "An error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -177,7 +550,12 @@ enum OpenAPIDocument {
               "id": {"type": "string"},
               "genreid": {"type": "integer"},
               "duration": {"type": "number", "description": "Seconds"},
-              "bitrate": {"type": "integer", "description": "Average kbit/s"}
+              "bitrate": {"type": "integer", "description": "Average kbit/s"},
+              "liked": {"type": "boolean", "description": "The caller's own marks: only when the request is made as a listener"},
+              "rating": {"type": "integer", "minimum": 0, "maximum": 5},
+              "plays": {"type": "integer", "description": "Counted plays: at least half the song, or 4 minutes"},
+              "lastPlayed": {"type": ["string", "null"], "format": "date-time"},
+              "likedAt": {"type": "string", "format": "date-time", "description": "Only in /likes"}
             }
           },
           "Genre": {
@@ -225,6 +603,89 @@ enum OpenAPIDocument {
               "catalog": {"type": "string"},
               "problems": {"type": "array", "items": {"$ref": "#/components/schemas/BundleProblem"}}
             }
+          },
+          "Listener": {
+            "type": "object", "required": ["id", "name", "admin", "local"],
+            "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "admin": {"type": "boolean"}, "local": {"type": "boolean", "description": "The machine owner's implicit listener"}}
+          },
+          "UserSummary": {
+            "type": "object", "required": ["name", "admin", "local", "createdAt"],
+            "properties": {"name": {"type": "string"}, "admin": {"type": "boolean"}, "local": {"type": "boolean"}, "createdAt": {"type": "string", "format": "date-time"}}
+          },
+          "NewUser": {
+            "type": "object", "required": ["name", "password"],
+            "properties": {"name": {"type": "string", "maxLength": 200}, "password": {"type": "string", "maxLength": 1024}, "admin": {"type": "boolean"}}
+          },
+          "Credentials": {"type": "object", "required": ["password"], "properties": {"name": {"type": "string"}, "password": {"type": "string"}}},
+          "LoginToken": {
+            "type": "object", "required": ["token", "expiresAt", "listener"],
+            "properties": {"token": {"type": "string"}, "expiresAt": {"type": "string", "format": "date-time"}, "listener": {"$ref": "#/components/schemas/Listener"}}
+          },
+          "APIKeyInfo": {
+            "type": "object", "required": ["id", "name", "createdAt"],
+            "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "createdAt": {"type": "string", "format": "date-time"}, "key": {"type": "string", "description": "Only when created"}}
+          },
+          "SongMark": {
+            "type": "object",
+            "properties": {"id": {"type": "string"}, "liked": {"type": "boolean"}, "likedAt": {"type": "string", "format": "date-time"}, "rating": {"type": "integer", "minimum": 0, "maximum": 5}}
+          },
+          "PlayReport": {
+            "type": "object", "required": ["song", "startedAt", "playedSeconds"],
+            "properties": {"song": {"type": "string"}, "startedAt": {"type": "string", "format": "date-time"}, "playedSeconds": {"type": "number", "minimum": 0}, "client": {"type": "string"}}
+          },
+          "PlaysReceipt": {
+            "type": "object", "required": ["added", "duplicates", "unmatched", "unmatchedExamples"],
+            "properties": {"added": {"type": "integer"}, "duplicates": {"type": "integer"}, "unmatched": {"type": "integer"}, "unmatchedExamples": {"type": "array", "items": {"type": "string"}}}
+          },
+          "HistoryImport": {
+            "type": "object", "required": ["listens"],
+            "properties": {"listens": {"type": "array", "maxItems": 5000, "items": {
+              "type": "object", "required": ["listenedAt"],
+              "properties": {"songId": {"type": "string"}, "artist": {"type": "string"}, "title": {"type": "string"}, "album": {"type": "string"}, "listenedAt": {"type": "string", "format": "date-time"}, "playedSeconds": {"type": "number"}}
+            }}}
+          },
+          "HistoryEntry": {
+            "type": "object", "required": ["songId", "startedAt", "playedSeconds", "counted", "skipped"],
+            "properties": {
+              "songId": {"type": "string"}, "startedAt": {"type": "string", "format": "date-time"}, "playedSeconds": {"type": "number"},
+              "counted": {"type": "boolean"}, "skipped": {"type": "boolean"}, "song": {"$ref": "#/components/schemas/Song", "description": "Absent when the song is no longer in the library"}
+            }
+          },
+          "PlaylistSummary": {
+            "type": "object", "required": ["id", "name", "description", "owner", "public", "smart", "songCount", "duration", "version", "createdAt", "updatedAt"],
+            "properties": {
+              "id": {"type": "string"}, "name": {"type": "string"}, "description": {"type": "string"}, "owner": {"type": "string"},
+              "public": {"type": "boolean"}, "smart": {"type": "boolean"}, "songCount": {"type": "integer"}, "duration": {"type": "number"},
+              "version": {"type": "integer"}, "createdAt": {"type": "string", "format": "date-time"}, "updatedAt": {"type": "string", "format": "date-time"}
+            }
+          },
+          "PlaylistEntry": {
+            "type": "object", "required": ["position", "songId"],
+            "properties": {"position": {"type": "integer", "minimum": 1}, "songId": {"type": "string"}, "song": {"$ref": "#/components/schemas/Song", "description": "Absent when the song is no longer in the library (unavailable)"}}
+          },
+          "PlaylistDetail": {
+            "type": "object", "required": ["playlist", "entries"],
+            "properties": {"playlist": {"$ref": "#/components/schemas/PlaylistSummary"}, "entries": {"type": "array", "items": {"$ref": "#/components/schemas/PlaylistEntry"}}}
+          },
+          "PlaylistChanges": {
+            "type": "object",
+            "properties": {"name": {"type": "string", "maxLength": 200}, "description": {"type": "string", "maxLength": 2000}, "public": {"type": "boolean"}, "songs": {"type": "array", "items": {"type": "string"}}, "version": {"type": "integer"}}
+          },
+          "PlaylistAddition": {
+            "type": "object", "required": ["songs"],
+            "properties": {"songs": {"type": "array", "items": {"type": "string"}}, "position": {"type": "integer", "minimum": 1}, "version": {"type": "integer"}}
+          },
+          "PlaylistRemoval": {
+            "type": "object", "required": ["positions"],
+            "properties": {"positions": {"type": "array", "items": {"type": "integer", "minimum": 1}}, "version": {"type": "integer"}}
+          },
+          "PlaylistMove": {
+            "type": "object", "required": ["from", "to"],
+            "properties": {"from": {"type": "integer", "minimum": 1}, "to": {"type": "integer", "minimum": 1}, "version": {"type": "integer"}}
+          },
+          "PlaylistImportReceipt": {
+            "type": "object", "required": ["playlist", "matched", "unmatched"],
+            "properties": {"playlist": {"$ref": "#/components/schemas/PlaylistSummary"}, "matched": {"type": "integer"}, "unmatched": {"type": "array", "items": {"type": "string"}}}
           },
           "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}
         }

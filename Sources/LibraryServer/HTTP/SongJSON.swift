@@ -49,9 +49,15 @@ struct SongJSON {
     private static let genreIDField = Array(#","genreid":"#.utf8)
     private static let durationField = Array(#","duration":"#.utf8)
     private static let bitrateField = Array(#","bitrate":"#.utf8)
+    private static let likedField = Array(#","liked":"#.utf8)
+    private static let ratingField = Array(#","rating":"#.utf8)
+    private static let playsField = Array(#","plays":"#.utf8)
+    private static let lastPlayedField = Array(#","lastPlayed":"#.utf8)
     private static let null = Array("null".utf8)
 
-    func append(_ song: SongListing, to output: inout [UInt8]) {
+    /// One song; with `marks` (the caller is a listener) also its `liked`, `rating`, `plays` and
+    /// `lastPlayed`, which anonymous callers and old clients never see.
+    func append(_ song: SongListing, marks: SongMarks? = nil, to output: inout [UInt8]) {
         output.append(contentsOf: Self.titleField)
         JSONText.appendString(song.title, to: &output)
         output.append(contentsOf: Self.albumField)
@@ -74,6 +80,16 @@ struct SongJSON {
         JSONText.appendMilli(Int((song.duration * 1000).rounded()), to: &output)
         output.append(contentsOf: Self.bitrateField)
         JSONText.appendInteger(song.bitrate, to: &output)
+        if let marks {
+            output.append(contentsOf: Self.likedField)
+            output.append(contentsOf: (marks.likedAt == nil ? "false" : "true").utf8)
+            output.append(contentsOf: Self.ratingField)
+            JSONText.appendInteger(marks.rating, to: &output)
+            output.append(contentsOf: Self.playsField)
+            JSONText.appendInteger(marks.plays, to: &output)
+            output.append(contentsOf: Self.lastPlayedField)
+            if let lastPlayed = marks.lastPlayed { JSONText.appendString(ISOTime.format(lastPlayed), to: &output) } else { output.append(contentsOf: Self.null) }
+        }
         output.append(UInt8(ascii: "}"))
     }
 
@@ -82,6 +98,16 @@ struct SongJSON {
         output.append(contentsOf: mediaURLPrefix)
         JSONText.appendEscaped(key, to: &output)
         output.append(UInt8(ascii: "\""))
+    }
+
+    /// A listing as `Song`, for the listeners' endpoints, with the caller's marks.
+    static func song(_ listing: SongListing, base: String, links: MediaLinks, marks: SongMarks?) -> Song {
+        var song = Song(
+            id: listing.id, title: listing.title, album: listing.album, artist: listing.artist, genre: listing.genre, year: listing.year,
+            file: links.url(for: listing.audioKey, base: base), image: listing.coverKey.map { links.url(for: $0, base: base) },
+            genreid: listing.genreID, duration: (listing.duration * 1000).rounded() / 1000, bitrate: listing.bitrate)
+        if let marks { song.apply(marks) }
+        return song
     }
 
     static func song(_ record: SongRecord, base: String, links: MediaLinks) -> Song {
@@ -98,5 +124,15 @@ struct SongJSON {
             duration: (record.duration * 1000).rounded() / 1000,
             bitrate: record.bitrate
         )
+    }
+}
+
+extension Song {
+    /// The caller's own marks, as listings carry them.
+    mutating func apply(_ marks: SongMarks) {
+        liked = marks.likedAt != nil
+        rating = marks.rating
+        plays = marks.plays
+        lastPlayed = marks.lastPlayed.map(ISOTime.format)
     }
 }
