@@ -6,7 +6,8 @@ public import LibraryModel
 public struct LibraryClient: Sendable {
     /// Base URL without a trailing slash, e.g. "http://127.0.0.1:8080".
     public let server: String
-    /// The bearer token writes need.
+    /// The bearer token: the service's own (the machine's owner), a login's, or an API key. Sent with
+    /// every request, so listings carry the listener's marks.
     public var token: String?
     private let session: CurlSession
 
@@ -67,12 +68,12 @@ public struct LibraryClient: Sendable {
     }
 
     public func deleteBundle(_ id: BundleID) async throws(APIClientError) -> BundleReport {
-        let request = TransferRequest(.delete, url: server + APIPath.bundle(id), headers: writeHeaders())
+        let request = TransferRequest(.delete, url: server + APIPath.bundle(id), headers: headers())
         return try decode(try await send(request), as: BundleReport.self)
     }
 
     private func upload(_ key: ObjectKey, body: TransferRequest.Body) async throws(APIClientError) -> UploadReceipt {
-        var headers = writeHeaders()
+        var headers = headers()
         headers.append(("Content-Type", key.part.contentType))
         let request = TransferRequest(.put, url: server + APIPath.bundleObject(key), headers: headers, body: body, stallTimeout: .seconds(60))
         return try decode(try await send(request), as: UploadReceipt.self)
@@ -80,7 +81,7 @@ public struct LibraryClient: Sendable {
 
     // MARK: Plumbing
 
-    private func writeHeaders() -> [(name: String, value: String)] {
+    func headers() -> [(name: String, value: String)] {
         var headers = Self.commonHeaders
         if let token { headers.append(("Authorization", "Bearer \(token)")) }
         return headers
@@ -91,12 +92,12 @@ public struct LibraryClient: Sendable {
         ("Accept", "application/json"),
     ]
 
-    private func get<Value: Decodable>(_ path: String) async throws(APIClientError) -> Value {
-        let request = TransferRequest(url: server + path, headers: Self.commonHeaders)
+    func get<Value: Decodable>(_ path: String) async throws(APIClientError) -> Value {
+        let request = TransferRequest(url: server + path, headers: headers())
         return try decode(try await send(request), as: Value.self)
     }
 
-    private func send(_ request: TransferRequest) async throws(APIClientError) -> TransferResponse {
+    func send(_ request: TransferRequest) async throws(APIClientError) -> TransferResponse {
         do {
             return try await session.perform(request)
         } catch where error.isUnreachable {
@@ -106,13 +107,9 @@ public struct LibraryClient: Sendable {
         }
     }
 
-    private func decode<Value: Decodable>(_ response: TransferResponse, as type: Value.Type) throws(APIClientError) -> Value {
+    func decode<Value: Decodable>(_ response: TransferResponse, as type: Value.Type) throws(APIClientError) -> Value {
+        try checkStatus(response)
         let body = Data(response.body)
-        guard (200..<300).contains(response.status) else {
-            let message = (try? JSONDecoder().decode(ErrorBody.self, from: body))?.error
-                ?? String(decoding: response.body.prefix(200), as: UTF8.self)
-            throw .http(url: response.url, status: response.status, message: message)
-        }
         do {
             return try JSONDecoder().decode(Value.self, from: body)
         } catch {
@@ -120,24 +117,19 @@ public struct LibraryClient: Sendable {
         }
     }
 
+    /// An error status becomes `.http` with the service's own message.
+    func checkStatus(_ response: TransferResponse) throws(APIClientError) {
+        guard (200..<300).contains(response.status) else {
+            let message = (try? JSONDecoder().decode(ErrorBody.self, from: Data(response.body)))?.error
+                ?? String(decoding: response.body.prefix(200), as: UTF8.self)
+            throw .http(url: response.url, status: response.status, message: message)
+        }
+    }
+
     /// `?a=b&c=d` with values percent-encoded; empty when there are no parameters.
     static func queryString(_ parameters: [(name: String, value: String)]) -> String {
         guard !parameters.isEmpty else { return "" }
-        return "?" + parameters.map { "\($0.name)=\(percentEncode($0.value))" }.joined(separator: "&")
-    }
-
-    static func percentEncode(_ value: String) -> String {
-        var encoded = ""
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                encoded.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                encoded += String(format: "%%%02X", byte)
-            }
-        }
-        return encoded
+        return "?" + parameters.map { "\($0.name)=\(PercentEncoding.escape($0.value))" }.joined(separator: "&")
     }
 }
 
@@ -151,6 +143,8 @@ public enum APIClientError: Error, Sendable, CustomStringConvertible {
     case http(url: String, status: Int, message: String)
     /// The answer was not the JSON this client expects (a different server on that port?).
     case undecodable(url: String, reason: String)
+    /// The request itself could not be written.
+    case unencodable(url: String, reason: String)
 
     public var description: String {
         switch self {
@@ -162,6 +156,8 @@ public enum APIClientError: Error, Sendable, CustomStringConvertible {
             "\(url) answered \(status): \(message)"
         case .undecodable(let url, let reason):
             "\(url) did not answer like a TermPlayer service: \(reason)"
+        case .unencodable(let url, let reason):
+            "cannot send \(url): \(reason)"
         }
     }
 

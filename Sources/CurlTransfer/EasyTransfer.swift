@@ -73,9 +73,13 @@ final class EasyTransfer {
             tp_curl_easy_setopt_long(easy, CURLOPT_NOBODY, 1)
         case .delete:
             tp_curl_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, "DELETE")
-        case .put, .post:
+        case .put, .post, .patch:
             let source = try UploadSource(body: request.body)
             upload = source
+            if request.method == .patch {
+                // A POST's body handling, under PATCH's name.
+                tp_curl_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, "PATCH")
+            }
             if request.method == .put {
                 tp_curl_easy_setopt_long(easy, CURLOPT_UPLOAD, 1)
                 tp_curl_easy_setopt_off(easy, CURLOPT_INFILESIZE_LARGE, curl_off_t(source.size))

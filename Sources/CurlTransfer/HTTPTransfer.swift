@@ -5,6 +5,7 @@ public struct TransferRequest: Sendable {
         case head = "HEAD"
         case put = "PUT"
         case post = "POST"
+        case patch = "PATCH"
         case delete = "DELETE"
     }
 
