@@ -19,13 +19,20 @@ public struct HeadlessPlayback: Sendable, Equatable {
     public var streamBufferKiB: Int
     /// Lines on standard input are commands (`ScriptedControl`).
     public var readsCommands: Bool
+    /// The service to report plays of library songs to (`--report-plays URL`; the token comes from
+    /// `TERMPLAYER_TOKEN`, never the command line, where `ps` would show it).
+    public var reportPlaysTo: String?
 
-    public init(tracks: [Track], output: OutputChoice = .pulse, start: Double = 0, streamBufferKiB: Int = 1024, readsCommands: Bool = false) {
+    public init(
+        tracks: [Track], output: OutputChoice = .pulse, start: Double = 0, streamBufferKiB: Int = 1024, readsCommands: Bool = false,
+        reportPlaysTo: String? = nil
+    ) {
         self.tracks = tracks
         self.output = output
         self.start = start
         self.streamBufferKiB = streamBufferKiB
         self.readsCommands = readsCommands
+        self.reportPlaysTo = reportPlaysTo
     }
 
     /// Plays to the end of the queue, a `stop` command, Ctrl-C or SIGTERM, and returns the exit status:
@@ -33,8 +40,24 @@ public struct HeadlessPlayback: Sendable, Equatable {
     public func run() -> Int32 {
         let wakeup = WakeupSignal()
         let interrupted = InterruptWatcher.install { wakeup.signal() }
-        let player = Player(output: output, session: CurlSession(name: "tp-stream"), streamBuffer: streamBufferKiB << 10) {
+        let session = CurlSession(name: "tp-stream")
+        let player = Player(output: output, session: session, streamBuffer: streamBufferKiB << 10) {
             wakeup.signal()
+        }
+        let reporter = reportPlaysTo.map { server in
+            PlayReporter(server: server, token: getenv("TERMPLAYER_TOKEN").map { String(cString: $0) }, session: session)
+        }
+        var plays = PlayTracker()
+        let clock = ContinuousClock()
+        let began = clock.now
+        func monotonic() -> Double {
+            let (seconds, attoseconds) = (clock.now - began).components
+            return Double(seconds) + Double(attoseconds) / 1e18
+        }
+        func wall() -> Double {
+            var now = timespec()
+            clock_gettime(CLOCK_REALTIME, &now)
+            return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
         }
         player.play(tracks, from: start)
         if readsCommands { ScriptedControl.start(player) { wakeup.signal() } }
@@ -45,7 +68,9 @@ public struct HeadlessPlayback: Sendable, Equatable {
         while !finished {
             // Events and failures wake the loop at once; the timeout ticks the position line.
             wakeup.wait(timeout: console.isTerminal ? .milliseconds(250) : .seconds(1))
+            plays.observe(player.snapshot, monotonic: monotonic())
             for event in player.drainEvents() {
+                if let play = plays.note(event, wall: wall()) { reporter?.report(play) }
                 switch event {
                 case .trackStarted(let track, let index):
                     console.say("▶ \(index + 1)/\(tracks.count)  \(track.title)\(track.artist.isEmpty ? "" : " — \(track.artist)")")
@@ -76,7 +101,10 @@ public struct HeadlessPlayback: Sendable, Equatable {
             }
         }
         console.clearProgress()
+        plays.observe(player.snapshot, monotonic: monotonic())
+        if let play = plays.finish() { reporter?.report(play) }
         player.shutdown()
+        reporter?.waitForPending(timeout: .seconds(2))
         return failed ? 1 : 0
     }
 }

@@ -4,6 +4,7 @@ import PlayerCore
 /// and which a person may also type (`termplayer-play URL…`):
 ///
 ///     termplayer-play [--output pulse|null|wav:PATH] [--start SECONDS] [--stream-buffer KiB] [--commands]
+///                     [--report-plays SERVER-URL]
 ///                     [--track URL [--id ID] [--title T] [--artist A] [--album A] [--duration SECONDS]]… [URL…]
 ///
 /// `--id`, `--title`, `--artist`, `--album` and `--duration` describe the `--track` before them.
@@ -45,6 +46,7 @@ extension HeadlessPlayback {
                 }
                 streamBufferKiB = kibibytes
             case "--commands": readsCommands = true
+            case "--report-plays": reportPlaysTo = try value(of: word)
             case "--track": tracks.append(Track(url: try value(of: word)))
             case "--id": try describeLastTrack(word) { track throws(ArgumentError) in track.id = try value(of: word) }
             case "--title": try describeLastTrack(word) { track throws(ArgumentError) in track.title = try value(of: word) }
@@ -63,6 +65,7 @@ extension HeadlessPlayback {
     public var arguments: [String] {
         var words = ["--output", output.description, "--start", "\(start)", "--stream-buffer", "\(streamBufferKiB)"]
         if readsCommands { words.append("--commands") }
+        if let reportPlaysTo { words += ["--report-plays", reportPlaysTo] }
         let defaults = Track(url: "")
         for track in tracks {
             words += ["--track", track.url]

@@ -13,7 +13,8 @@ struct PlaybackArgumentsTests {
                       artist: "Chris Stapleton", album: "--title", duration: 241.5),
                 Track(url: "file:///music/a%20b.mp3"),
             ],
-            output: .wav(path: "/tmp/out put.wav"), start: 12.25, streamBufferKiB: 64, readsCommands: true)
+            output: .wav(path: "/tmp/out put.wav"), start: 12.25, streamBufferKiB: 64, readsCommands: true,
+            reportPlaysTo: "http://127.0.0.1:8080")
         #expect(try HeadlessPlayback(arguments: playback.arguments) == playback)
     }
 

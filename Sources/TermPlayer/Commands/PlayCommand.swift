@@ -11,7 +11,8 @@ struct PlayCommand: AsyncParsableCommand {
         commandName: "play",
         abstract: "Play songs without the UI: URLs, files or library song ids, one after another, gaplessly.",
         discussion: """
-            Song ids are looked up through the library service (--server). Audio goes to PulseAudio by \
+            Song ids are looked up through the library service (--server), and their plays are reported to it \
+            as the listener's history. Audio goes to PulseAudio by \
             default (PULSE_SERVER picks the server); --output wav:FILE writes exactly the decoded PCM, and \
             --output null plays at real speed into nothing. Exits non-zero if any track failed, with the reason.
 
@@ -44,8 +45,14 @@ struct PlayCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let output = OutputChoice(output) else { return }
+        let tracks = try await resolveTracks()
+        // Plays of library songs are the listener's history; the token goes by the environment, which
+        // `ps` does not show, when the player process takes over.
+        let fromLibrary = tracks.contains { $0.id != $0.url }
+        if fromLibrary, let token = service.resolvedToken { setenv("TERMPLAYER_TOKEN", token, 1) }
         let playback = HeadlessPlayback(
-            tracks: try await resolveTracks(), output: output, start: start, streamBufferKiB: streamBufferKiB, readsCommands: commands)
+            tracks: tracks, output: output, start: start, streamBufferKiB: streamBufferKiB, readsCommands: commands,
+            reportPlaysTo: fromLibrary ? service.serverURL : nil)
         if let helper = PlayerHandOver.helperPath {
             let reason = PlayerHandOver.exec(helper, playback)
             Terminal.error("could not start \(helper) (\(reason)); playing in this process")
@@ -56,7 +63,7 @@ struct PlayCommand: AsyncParsableCommand {
 
     /// URLs as they are, existing files as file URLs, anything else as a library song id.
     private func resolveTracks() async throws -> [Track] {
-        let client = LibraryClient(server: service.serverURL)
+        let client = LibraryClient(server: service.serverURL, token: service.resolvedToken)
         var tracks: [Track] = []
         for item in items {
             if item.contains("://") {
