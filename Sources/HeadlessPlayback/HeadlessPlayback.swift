@@ -66,8 +66,9 @@ public struct HeadlessPlayback: Sendable, Equatable {
         var failed = false
         var finished = false
         while !finished {
-            // Events and failures wake the loop at once; the timeout ticks the position line.
-            wakeup.wait(timeout: console.isTerminal ? .milliseconds(250) : .seconds(1))
+            // Events and failures wake the loop at once; the timeout ticks the position line, and keeps the
+            // play tracker's samples a quarter second apart.
+            wakeup.wait(timeout: .milliseconds(250))
             plays.observe(player.snapshot, monotonic: monotonic())
             for event in player.drainEvents() {
                 if let play = plays.note(event, wall: wall()) { reporter?.report(play) }

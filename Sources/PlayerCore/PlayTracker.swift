@@ -22,12 +22,19 @@ public struct PlayTracker: Sendable {
 
     public init() {}
 
-    /// Every snapshot, as it is read: time since the previous one counts when the player was playing.
+    /// Every snapshot, as it is read: time since the previous one counts when the player was playing
+    /// then, and half of it when it started playing in between (when exactly is not known).
     public mutating func observe(_ snapshot: PlayerSnapshot, monotonic: Double) {
-        if let last = lastObservation, last.playing, current != nil {
-            current?.playedSeconds += max(0, monotonic - last.monotonic)
+        let playing = snapshot.status == .playing
+        if let last = lastObservation, current != nil {
+            let elapsed = max(0, monotonic - last.monotonic)
+            if last.playing {
+                current?.playedSeconds += elapsed
+            } else if playing {
+                current?.playedSeconds += elapsed / 2
+            }
         }
-        lastObservation = (monotonic, snapshot.status == .playing)
+        lastObservation = (monotonic, playing)
     }
 
     /// Every event, in order, after the snapshot read with it. Returns the play it ended, if it is worth

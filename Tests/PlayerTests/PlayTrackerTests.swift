@@ -21,9 +21,10 @@ struct PlayTrackerTests {
         tracker.observe(Self.snapshot(.buffering), monotonic: 0)
         #expect(tracker.note(.trackStarted(first, index: 0), wall: 1000) == nil)
         tracker.observe(Self.snapshot(.buffering), monotonic: 0.5)
-        tracker.observe(Self.snapshot(.playing), monotonic: 1)
-        tracker.observe(Self.snapshot(.paused), monotonic: 31)  // 30 s playing
-        tracker.observe(Self.snapshot(.playing), monotonic: 100)  // paused for 69 s
+        tracker.observe(Self.snapshot(.playing), monotonic: 1.5)  // started somewhere in that second: half counts
+        tracker.observe(Self.snapshot(.paused), monotonic: 31)  // 29.5 s playing
+        tracker.observe(Self.snapshot(.paused), monotonic: 100)  // paused for 69 s
+        tracker.observe(Self.snapshot(.playing), monotonic: 100)
         tracker.observe(Self.snapshot(.playing), monotonic: 110)
         let ended = tracker.note(.trackStarted(second, index: 1), wall: 1200)
         #expect(ended == PlayTracker.Play(track: first, startedAt: 1000, playedSeconds: 40))
