@@ -159,6 +159,7 @@ let package = Package(
                 "LibraryModel",
                 "LibraryServer",
                 "Catalog",
+                "ListeningFormats",
                 "APIClient",
                 "PlayerCore",
                 "HeadlessPlayback",

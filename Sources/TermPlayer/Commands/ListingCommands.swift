@@ -34,7 +34,8 @@ struct SongsCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let client = LibraryClient(server: service.serverURL)
+        // As a listener, so the JSON carries their marks.
+        let client = try await service.client(for: .listener)
         let query = SongQuery(genre: genre, artist: artist, album: album, search: search, limit: limit, offset: offset)
         let songs = try await client.songs(query)
         if json {

@@ -45,11 +45,14 @@ struct PlayCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let output = OutputChoice(output) else { return }
-        let tracks = try await resolveTracks()
+        let client = try await service.client(for: .listener)
+        let tracks = try await resolveTracks(client)
         // Plays of library songs are the listener's history; the token goes by the environment, which
         // `ps` does not show, when the player process takes over.
         let fromLibrary = tracks.contains { $0.id != $0.url }
-        if fromLibrary, let token = service.resolvedToken { setenv("TERMPLAYER_TOKEN", token, 1) }
+        if fromLibrary {
+            if let token = client.token { setenv("TERMPLAYER_TOKEN", token, 1) } else { unsetenv("TERMPLAYER_TOKEN") }
+        }
         let playback = HeadlessPlayback(
             tracks: tracks, output: output, start: start, streamBufferKiB: streamBufferKiB, readsCommands: commands,
             reportPlaysTo: fromLibrary ? service.serverURL : nil)
@@ -62,8 +65,7 @@ struct PlayCommand: AsyncParsableCommand {
     }
 
     /// URLs as they are, existing files as file URLs, anything else as a library song id.
-    private func resolveTracks() async throws -> [Track] {
-        let client = LibraryClient(server: service.serverURL, token: service.resolvedToken)
+    private func resolveTracks(_ client: LibraryClient) async throws -> [Track] {
         var tracks: [Track] = []
         for item in items {
             if item.contains("://") {
