@@ -16,6 +16,23 @@ struct KeymapTests {
         #expect(Command.allCases.allSatisfy { !keymap.keys(for: $0).isEmpty }, "every command has a key")
     }
 
+    @Test("the listener's keys: f F * y S, 6 7, and N R X x J K for view 6")
+    func listenerKeys() throws {
+        let expected: [(String, Command)] = [
+            ("f", .toggleLike), ("F", .toggleLikePlaying), ("*", .rate), ("y", .addToPlaylist), ("S", .saveQueue),
+            ("6", .playlistsView), ("7", .historyView), ("N", .newPlaylist), ("R", .renamePlaylist), ("X", .deletePlaylist),
+            ("x", .removeFromPlaylist), ("J", .moveEntryDown), ("K", .moveEntryUp), ("D", .loadDemo),
+        ]
+        for (key, command) in expected {
+            #expect(Keymap.standard.command(for: .character(Character(key))) == command, "\(key)")
+        }
+        let mine = try Keymap.reading("l like\nctrl-r rate\nP add-to-playlist\nH view-history\nunbind f")
+        #expect(mine.command(for: .character("l")) == .toggleLike && mine.command(for: .control("r")) == .rate)
+        #expect(mine.command(for: .character("P")) == .addToPlaylist && mine.command(for: .character("H")) == .historyView)
+        #expect(mine.command(for: .character("f")) == nil)
+        #expect(Set(Command.allCases.map(\.rawValue)).count == Command.allCases.count, "every command has a name of its own")
+    }
+
     @Test("a keymap file rebinds, unbinds and keeps the rest")
     func file() throws {
         let keymap = try Keymap.reading("""

@@ -35,15 +35,17 @@ struct UICommand: AsyncParsableCommand {
         let config = try UserConfig.load()
         let (keymap, keymapProblem) = Self.loadKeymap(config.keymapFile)
         var embedded: EmbeddedService?
-        let serverURL: String
+        let client: LibraryClient
+        let folder = LocalLibrary(root: library.map { FilePath($0) } ?? LocalLibrary.defaultRoot())
         if let configured = server ?? ServiceLocation.environmentServer ?? config.server {
-            serverURL = configured
+            // As the listener commands do: a login for that server, else this machine's own token.
+            client = try await ServiceLocation.client(for: .listener, server: configured, given: nil, library: folder)
         } else {
-            let folder = LocalLibrary(root: library.map { FilePath($0) } ?? LocalLibrary.defaultRoot())
             let service = try await EmbeddedService.start(library: folder)
             embedded = service
-            serverURL = service.url
+            client = LibraryClient(server: service.url, token: service.token)
         }
+        let serverURL = client.server
         defer { embedded?.stop() }
 
         let inbox = ActionInbox()
@@ -57,8 +59,9 @@ struct UICommand: AsyncParsableCommand {
             width: screen.width, height: screen.height,
             serverName: embedded == nil ? serverURL : "local library", keymap: keymap)
         state.message = keymapProblem
+        if Self.terminalLacksSymbols { state.glyphs = .ascii }
         let player = Player(output: .pulse, session: CurlSession(name: "tp-stream")) { inbox.wake() }
-        let loop = UILoop(screen: screen, state: state, client: LibraryClient(server: serverURL), player: player, inbox: inbox, embedded: embedded)
+        let loop = UILoop(screen: screen, state: state, client: client, player: player, inbox: inbox, embedded: embedded)
         // ncurses belongs to one thread of our own, never to Swift concurrency's pool.
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             OSThread.detach(name: "tp-ui") {
@@ -67,6 +70,13 @@ struct UICommand: AsyncParsableCommand {
             }
         }
         player.shutdown(timeout: .milliseconds(500))
+    }
+
+    /// Terminals of the VT100 family draw ASCII only: hearts and stars become `+` and `*` there.
+    private static var terminalLacksSymbols: Bool {
+        if let forced = ProcessInfo.processInfo.environment["TERMPLAYER_ASCII"], !forced.isEmpty { return forced != "0" }
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        return term == "dumb" || term.hasPrefix("vt")
     }
 
     /// The user's keymap file over the standard keys; a broken file is reported in the UI, not fatal.

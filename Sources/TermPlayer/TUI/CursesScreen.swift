@@ -172,7 +172,7 @@ final class CursesScreen {
             looks = [
                 .normal: (0, 0), .heading: (bold | underline, 0), .selected: (reverse | bold, 0), .selectedDimmed: (reverse, 0),
                 .playing: (bold, 0), .bar: (reverse, 0), .progress: (reverse | bold, 0), .dim: (dim, 0), .error: (bold, 0),
-                .overlay: (reverse, 0),
+                .overlay: (reverse, 0), .liked: (bold, 0), .likedOnBar: (reverse | bold, 0),
             ]
         case .eight, .full:
             // (foreground, background) per style; -1 is the terminal's own colour.
@@ -188,6 +188,8 @@ final class CursesScreen {
                 .dim: (full ? 244 : Int16(COLOR_WHITE), -1, full ? 0 : dim),
                 .error: (full ? 203 : Int16(COLOR_RED), -1, bold),
                 .overlay: (full ? 255 : Int16(COLOR_WHITE), full ? 24 : Int16(COLOR_BLUE), 0),
+                .liked: (full ? 204 : Int16(COLOR_RED), -1, bold),
+                .likedOnBar: (full ? 204 : Int16(COLOR_RED), full ? 236 : Int16(COLOR_BLUE), bold),
             ]
             for (index, style) in CellStyle.allCases.enumerated() {
                 guard let (foreground, background, attributes) = colors[style] else { continue }

@@ -6,6 +6,8 @@ import SystemPackage
 /// is configured: the local library, nothing to set up.
 struct EmbeddedService: Sendable {
     let url: String
+    /// The service's own token: the UI is the machine's owner, its local listener.
+    var token: String { prepared.token }
     private let prepared: PreparedServer
     private let task: Task<Void, any Error>
 

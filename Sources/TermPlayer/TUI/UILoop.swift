@@ -1,4 +1,5 @@
 import APIClient
+import Foundation
 import LibraryModel
 import OSThreads
 import PlayerCore
@@ -21,6 +22,10 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
     private let inbox: ActionInbox
     private let embedded: EmbeddedService?
     private var quitting = false
+    /// The listener's changes (marks, playlist edits, plays), sent one after another in the order made:
+    /// the service keeps the last one it receives, and playlist edits name the version before them.
+    private let changes = SerialWork()
+    private var plays = PlayTracker()
     /// `TERMPLAYER_FRAME_LOG=FILE`: one line per keypress, microseconds from reading it to its frame on
     /// the terminal, then the key; `make bench` reads it.
     private let frameLog: UnsafeMutablePointer<FILE>? = getenv("TERMPLAYER_FRAME_LOG").flatMap { fopen($0, "a") }
@@ -66,8 +71,45 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
             }
             for action in inbox.drain() { dispatch(action) }
             let snapshot = player.snapshot
+            plays.observe(snapshot, monotonic: Self.monotonicSeconds())
             if snapshot != state.player { dispatch(.player(snapshot)) }
-            for event in player.drainEvents() { dispatch(.playerEvent(event)) }
+            for event in player.drainEvents() {
+                if let play = plays.note(event, wall: Date().timeIntervalSince1970) { report(play) }
+                dispatch(.playerEvent(event))
+            }
+        }
+        plays.observe(player.snapshot, monotonic: Self.monotonicSeconds())
+        if let play = plays.finish() { report(play) }
+        // What was played last is worth a moment on the way out, not a hang.
+        changes.finish(within: .seconds(2))
+    }
+
+    private static let started = ContinuousClock.now
+
+    /// Seconds on the monotonic clock, for how long a track played.
+    private static func monotonicSeconds() -> Double {
+        let (seconds, attoseconds) = (ContinuousClock.now - started).components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+
+    /// Sends a play to the service, again a little later if it could not be reached (the service stores a
+    /// play once, however often it arrives).
+    private func report(_ play: PlayTracker.Play) {
+        let report = PlayReport(
+            song: play.track.id, startedAt: ISOTime.format(Date(timeIntervalSince1970: play.startedAt)), playedSeconds: play.playedSeconds,
+            client: "termplayer")
+        changes.enqueue { [client] in
+            for attempt in 0..<3 {
+                if attempt > 0 { try? await Task.sleep(for: .seconds(5 * attempt)) }
+                do {
+                    _ = try await client.reportPlays([report])
+                    return
+                } catch let error as APIClientError where error.status != nil && error.status != 503 {
+                    return  // refused (the song is gone, say): trying again changes nothing
+                } catch {
+                    continue
+                }
+            }
         }
     }
 
@@ -111,7 +153,80 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
             }
         case .quit:
             quitting = true
+        case .setLike(let songID, let liked):
+            change(.markSaved(songID: songID, .liked(liked))) { client in _ = try await client.setLiked(liked, song: songID) } failed: { reason in
+                .markFailed(songID: songID, .liked(liked), reason: reason)
+            }
+        case .setRating(let songID, let rating):
+            change(.markSaved(songID: songID, .rating(rating))) { client in _ = try await client.rate(song: songID, stars: rating) } failed: { reason in
+                .markFailed(songID: songID, .rating(rating), reason: reason)
+            }
+        case .loadPlaylists:
+            fetch { client in
+                async let listener = client.me()
+                async let playlists = client.playlists()
+                return .playlistsLoaded(try await playlists, listener: try await listener.name)
+            } failed: { .playlistsFailed(reason: $0) }
+        case .loadPlaylist(let id):
+            fetch { client in .playlistLoaded(try await client.playlist(id)) } failed: { .playlistFailed(id: id, reason: $0) }
+        case .loadHistory:
+            fetch { client in .historyLoaded(try await client.history(limit: 200), now: Date(), timeZone: .current) } failed: {
+                .historyFailed(reason: $0)
+            }
+        case .createPlaylist(let name, let songIDs):
+            change { client in .playlistCreated(try await client.createPlaylist(PlaylistChanges(name: name, songs: songIDs))) } failed: {
+                .playlistCreateFailed(name: name, reason: $0)
+            }
+        case .renamePlaylist(let id, let name, let version):
+            edit(id) { client in try await client.updatePlaylist(id, PlaylistChanges(name: name, version: version)) }
+        case .deletePlaylist(let id):
+            change { client in
+                try await client.deletePlaylist(id)
+                return .playlistDeleted(id: id)
+            } failed: { .playlistEditFailed(id: id, reason: $0) }
+        case .addToPlaylist(let id, let songIDs, let version):
+            edit(id) { client in try await client.addToPlaylist(id, PlaylistAddition(songs: songIDs, version: version)) }
+        case .removeFromPlaylist(let id, let positions, let version):
+            edit(id) { client in try await client.removeFromPlaylist(id, PlaylistRemoval(positions: positions, version: version)) }
+        case .movePlaylistEntry(let id, let from, let to, let version):
+            edit(id) { client in try await client.moveInPlaylist(id, PlaylistMove(from: from, to: to, version: version)) }
         }
+    }
+
+    // MARK: Talking to the service off the UI thread
+
+    /// A read: its answer comes back as an action whenever it arrives.
+    private func fetch(_ body: @escaping @Sendable (LibraryClient) async throws -> Action, failed: @escaping @Sendable (String) -> Action) {
+        Task { [client, inbox] in
+            do {
+                inbox.post(try await body(client))
+            } catch {
+                inbox.post(failed("\(error)"))
+            }
+        }
+    }
+
+    /// A change, sent after the changes before it; its outcome comes back as an action.
+    private func change(_ body: @escaping @Sendable (LibraryClient) async throws -> Action, failed: @escaping @Sendable (String) -> Action) {
+        changes.enqueue { [client, inbox] in
+            do {
+                inbox.post(try await body(client))
+            } catch {
+                inbox.post(failed("\(error)"))
+            }
+        }
+    }
+
+    /// A change whose answer is just "done".
+    private func change(_ saved: Action, _ body: @escaping @Sendable (LibraryClient) async throws -> Void, failed: @escaping @Sendable (String) -> Action) {
+        change({ client in
+            try await body(client)
+            return saved
+        }, failed: failed)
+    }
+
+    private func edit(_ id: String, _ body: @escaping @Sendable (LibraryClient) async throws -> PlaylistSummary) {
+        change { client in .playlistEdited(try await body(client)) } failed: { .playlistEditFailed(id: id, reason: $0) }
     }
 
     /// Songs and genres, indexed for the views off the UI thread; an empty embedded library offers the demo.

@@ -12,6 +12,12 @@ public enum Command: String, Sendable, CaseIterable {
     case queueView = "view-queue", searchView = "view-search"
     case help, quit
     case loadDemo = "load-demo"
+    // The listener's commands come last, so the help overlay's first page keeps the basics.
+    case playlistsView = "view-playlists", historyView = "view-history"
+    case toggleLike = "like", toggleLikePlaying = "like-playing", rate
+    case addToPlaylist = "add-to-playlist", saveQueue = "save-queue"
+    case newPlaylist = "new-playlist", renamePlaylist = "rename-playlist", deletePlaylist = "delete-playlist"
+    case removeFromPlaylist = "remove-from-playlist", moveEntryDown = "move-entry-down", moveEntryUp = "move-entry-up"
 
     /// One line for the help overlay.
     public var summary: String {
@@ -46,6 +52,19 @@ public enum Command: String, Sendable, CaseIterable {
         case .artistsView: "artists → albums → songs"
         case .queueView: "queue"
         case .searchView: "search results"
+        case .playlistsView: "playlists"
+        case .historyView: "history of plays"
+        case .toggleLike: "like / unlike this song"
+        case .toggleLikePlaying: "like / unlike what plays"
+        case .rate: "rate 0–5 stars (0 clears)"
+        case .addToPlaylist: "add the song to a playlist"
+        case .saveQueue: "save queue as a playlist"
+        case .newPlaylist: "new playlist (view 6)"
+        case .renamePlaylist: "rename playlist (view 6)"
+        case .deletePlaylist: "delete playlist (view 6)"
+        case .removeFromPlaylist: "remove the song (view 6)"
+        case .moveEntryDown: "move song down (view 6)"
+        case .moveEntryUp: "move song up (view 6)"
         case .help: "this help"
         case .quit: "quit"
         case .loadDemo: "load the demo songs into an empty library"
@@ -71,6 +90,11 @@ public struct Keymap: Sendable, Equatable {
         .character("/"): .search, .character("o"): .sort,
         .character("1"): .songsView, .character("2"): .genresView, .character("3"): .artistsView,
         .character("4"): .queueView, .character("5"): .searchView,
+        .character("6"): .playlistsView, .character("7"): .historyView,
+        .character("f"): .toggleLike, .character("F"): .toggleLikePlaying, .character("*"): .rate,
+        .character("y"): .addToPlaylist, .character("S"): .saveQueue,
+        .character("N"): .newPlaylist, .character("R"): .renamePlaylist, .character("X"): .deletePlaylist,
+        .character("x"): .removeFromPlaylist, .character("J"): .moveEntryDown, .character("K"): .moveEntryUp,
         .character("?"): .help, .character("q"): .quit, .control("c"): .quit,
         .character("D"): .loadDemo,
     ])

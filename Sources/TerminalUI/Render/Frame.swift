@@ -16,8 +16,12 @@ public enum CellStyle: UInt8, Sendable, CaseIterable {
     /// Secondary text: counts, durations, hints.
     case dim
     case error
-    /// The help overlay's box.
+    /// The help overlay's box, and the popups'.
     case overlay
+    /// The like marker in a song list, where the terminal can colour it; without colour the marker itself says it.
+    case liked
+    /// The like marker in the now-playing bar, on the bar's background.
+    case likedOnBar
 }
 
 /// A screen's worth of text and styles, drawn by the renderer and written out by the terminal layer.

@@ -17,10 +17,13 @@ public enum Renderer {
         case .artists: drawArtistsView(state, rows: body, into: &frame)
         case .queue: drawQueueView(state, rows: body, into: &frame)
         case .search: drawSearchView(state, rows: body, into: &frame)
+        case .playlists: drawPlaylistsView(state, rows: body, into: &frame)
+        case .history: drawHistoryView(state, rows: body, into: &frame)
         }
         drawNowPlaying(state, into: &frame)
         drawStatusLine(state, into: &frame)
         if state.isShowingHelp { drawHelp(state, into: &frame) }
+        if let popup = state.popup { drawPopup(popup, state, into: &frame) }
         return frame
     }
 
@@ -34,21 +37,31 @@ public enum Renderer {
         }
     }
 
+    /// Every view's number and title where they fit beside the song count and the server; else only the
+    /// open view's title among the numbers, since "offline" matters more than the other views' names.
     private static func drawTabs(_ state: AppState, into frame: inout Frame) {
         frame.fill(.bar, x: 0, y: 0, width: frame.width)
-        var x = 0
-        for view in View.allCases {
-            let label = " \(view.rawValue) \(view.title) "
-            let end = frame.put(label, x: x, y: 0, style: view == state.view ? .selected : .bar)
-            x = end
-        }
         let right: String = switch state.loadState {
         case .loading: "loading… · \(state.serverName) "
         case .loaded: "\(state.library.songs.count) songs · \(state.serverName) "
         case .failed: "offline · \(state.serverName) "
         }
+        let full = View.allCases.map { " \($0.rawValue) \($0.title) " }
+        let compact = View.allCases.map { $0 == state.view ? " \($0.rawValue) \($0.title) " : " \($0.rawValue) " }
+        let rightWidth = TextWidth.columns(of: right) + 1
+        let fullWidth = TextWidth.columns(of: full.joined())
+        let compactWidth = TextWidth.columns(of: compact.joined())
+        let (labels, showsRight): ([String], Bool) =
+            if fullWidth + rightWidth <= frame.width { (full, true) }
+            else if compactWidth + rightWidth <= frame.width { (compact, true) }
+            else if fullWidth <= frame.width { (full, false) }
+            else { (compact, false) }
+        var x = 0
+        for (view, label) in zip(View.allCases, labels) {
+            x = frame.put(label, x: x, y: 0, style: view == state.view ? .selected : .bar)
+        }
         let room = frame.width - x - 1
-        if room > 8 {
+        if showsRight || room > 8 {
             let text = TextWidth.truncate(right, to: room)
             frame.put(text, x: frame.width - TextWidth.columns(of: text), y: 0, style: .bar)
         }
@@ -66,10 +79,19 @@ public enum Renderer {
         case .stopped: "■"
         }
         if let track = player.track {
-            var line = " \(symbol) \(track.title)"
+            // The playing song's marks, as the library holds them now.
+            let marks = state.library.song(withID: track.id)
+            var line = " \(symbol) "
+            let titleStart = TextWidth.columns(of: line)
+            if marks?.liked == true { line += "\(state.glyphs.liked) " }
+            line += track.title
             if !track.artist.isEmpty { line += " — \(track.artist)" }
             if !track.album.isEmpty { line += " · \(track.album)" }
-            frame.put(TextWidth.truncate(line, to: frame.width), x: 0, y: top, style: .bar)
+            let stars = (marks?.rating ?? 0) > 0 ? " \(state.glyphs.stars(marks?.rating ?? 0)) " : ""
+            let starsWidth = frame.width >= 50 ? TextWidth.columns(of: stars) : 0
+            frame.put(TextWidth.truncate(line, to: frame.width - starsWidth), x: 0, y: top, style: .bar)
+            if marks?.liked == true { frame.paint(.likedOnBar, x: titleStart, y: top, width: 1) }
+            if starsWidth > 0 { frame.put(stars, x: frame.width - starsWidth, y: top, style: .bar) }
         } else {
             frame.put(" \(symbol) nothing playing — Enter plays the song under the cursor", x: 0, y: top, style: .bar)
         }
@@ -104,7 +126,12 @@ public enum Renderer {
                 frame.put(last ? TextWidth.truncate(line + " …", to: frame.width) : line, x: 0, y: y + offset, style: message.isError ? .error : .normal)
             }
         } else {
-            frame.put(TextWidth.truncate("? help · 1-5 views · / search · Enter play · Space pause · q quit", to: frame.width), x: 0, y: y, style: .dim)
+            let hint = switch state.view {
+            case .playlists: "? help · N new · R rename · X delete · x remove · J K move · Enter play"
+            case .history: "? help · Enter plays again · f like · * rate · y add to a playlist"
+            default: "? help · 1-7 views · / search · Enter play · Space pause · q quit"
+            }
+            frame.put(TextWidth.truncate(hint, to: frame.width), x: 0, y: y, style: .dim)
         }
     }
 
@@ -148,8 +175,9 @@ public enum Renderer {
             frame.put("The queue is empty: Enter plays a list from the cursor, a adds one song.", x: 1, y: rows.lowerBound + 1, style: .dim)
             return
         }
-        drawRows(state.queue, cursor: state.queueCursor, focused: true, x: 0, width: frame.width, rows: rows,
-                 heading: "Queue (\(state.queue.count))", playingRow: state.player.queueIndex, into: &frame)
+        let queue = state.queue
+        drawSongRows(state, count: queue.count, song: { queue[$0] }, cursor: state.queueCursor, focused: true, x: 0, width: frame.width,
+                     rows: rows, heading: "Queue (\(queue.count))", isPlaying: { row, _ in row == state.player.queueIndex }, into: &frame)
     }
 
     private static func drawSearchView(_ state: AppState, rows: Range<Int>, into frame: inout Frame) {
@@ -179,20 +207,18 @@ public enum Renderer {
         _ state: AppState, songs indexes: [Int], cursor: ListCursor, focused: Bool, x: Int, width: Int, rows: Range<Int>,
         heading: String, into frame: inout Frame
     ) {
-        let visible = indexes[min(cursor.top, indexes.count)..<min(indexes.count, cursor.top + rows.count - 1)]
-        let songs = visible.map { state.library.songs[$0] }
-        drawRows(songs, cursor: ListCursor(selected: cursor.selected - cursor.top, top: 0), focused: focused, x: x, width: width,
-                 rows: rows, heading: heading, firstRow: cursor.top, playingID: state.player.track?.id, into: &frame)
+        let playingID = state.player.track?.id
+        drawSongRows(state, count: indexes.count, song: { state.library.songs[indexes[$0]] }, cursor: cursor, focused: focused,
+                     x: x, width: width, rows: rows, heading: heading, isPlaying: { $1.id == playingID }, into: &frame)
     }
 
-    /// Song rows: title, artist, album, year, length, in columns that share the width.
-    private static func drawRows(
-        _ songs: [LibrarySong], cursor: ListCursor, focused: Bool, x: Int, width: Int, rows: Range<Int>, heading: String,
-        firstRow: Int = -1, playingRow: Int? = nil, playingID: String? = nil, into frame: inout Frame
+    /// Song rows: the playing marker, the like marker, title, artist, album, year, length, in columns that
+    /// share the width. `song` is asked only for the rows on screen; nil is an entry whose song is gone.
+    static func drawSongRows(
+        _ state: AppState, count: Int, song: (Int) -> LibrarySong?, cursor: ListCursor, focused: Bool, x: Int, width: Int,
+        rows: Range<Int>, heading: String, isPlaying: (Int, LibrarySong) -> Bool, into frame: inout Frame
     ) {
-        let fromQueue = firstRow < 0
-        let top = fromQueue ? cursor.top : 0
-        let marker = 2
+        let marker = 3
         let time = 6
         let year = width >= 70 ? 5 : 0
         let rest = max(0, width - marker - time - year)
@@ -203,15 +229,20 @@ public enum Renderer {
 
         frame.put(TextWidth.truncate(heading, to: width), x: x, y: rows.lowerBound, style: .heading)
         for (offset, y) in rows.dropFirst().enumerated() {
-            let row = top + offset
-            guard songs.indices.contains(row) else { break }
-            let song = songs[row]
+            let row = cursor.top + offset
+            guard row < count else { break }
             let isCursor = row == cursor.selected
-            let isPlaying = fromQueue ? playingRow == row : song.id == playingID
-            let style: CellStyle = isCursor ? (focused ? .selected : .selectedDimmed) : (isPlaying ? .playing : .normal)
+            let cursorStyle: CellStyle = focused ? .selected : .selectedDimmed
+            guard let song = song(row) else {
+                frame.fill(isCursor ? cursorStyle : .dim, x: x, y: y, width: width)
+                frame.put(TextWidth.truncate("(unavailable)", to: max(0, width - marker)), x: x + marker, y: y, style: isCursor ? cursorStyle : .dim)
+                continue
+            }
+            let isPlaying = isPlaying(row, song)
+            let style: CellStyle = isCursor ? cursorStyle : (isPlaying ? .playing : .normal)
             frame.fill(style, x: x, y: y, width: width)
-            var column = x
-            column = frame.put(isPlaying ? "▶ " : "  ", x: column, y: y, style: style, limit: marker)
+            drawMarkers(state, song: song, isPlaying: isPlaying, style: style, x: x, y: y, width: width, into: &frame)
+            var column = x + marker
             frame.put(TextWidth.truncate(song.title, to: titleWidth - 1), x: column, y: y, style: style)
             column += titleWidth
             frame.put(TextWidth.truncate(song.artist, to: artistWidth - 1), x: column, y: y, style: style)
@@ -229,8 +260,20 @@ public enum Renderer {
         }
     }
 
+    /// The first three columns of a song row: ▶ when it plays, the like marker when liked (coloured unless the
+    /// cursor's bar is on it), a space.
+    static func drawMarkers(_ state: AppState, song: LibrarySong, isPlaying: Bool, style: CellStyle, x: Int, y: Int, width: Int, into frame: inout Frame) {
+        guard width >= 3 else { return }
+        if isPlaying { frame.put("▶", x: x, y: y, style: style, limit: 1) }
+        // The library's copy has the marks as they are now; a queued or listed copy may be older.
+        if state.library.song(withID: song.id)?.liked ?? song.liked {
+            let onCursor = style == .selected || style == .selectedDimmed
+            frame.put(String(state.glyphs.liked), x: x + 1, y: y, style: onCursor ? style : .liked, limit: 1)
+        }
+    }
+
     /// A list of names; only the visible rows' names are made.
-    private static func drawNames(
+    static func drawNames(
         count: Int, _ name: (Int) -> String, cursor: ListCursor, focused: Bool, heading: String, x: Int, width: Int, rows: Range<Int>, into frame: inout Frame
     ) {
         frame.put(TextWidth.truncate(heading, to: width), x: x, y: rows.lowerBound, style: .heading)
@@ -243,36 +286,57 @@ public enum Renderer {
         }
     }
 
-    private static func drawDivider(x: Int, rows: Range<Int>, into frame: inout Frame) {
+    static func drawDivider(x: Int, rows: Range<Int>, into frame: inout Frame) {
         for y in rows { frame.put("│", x: x, y: y, style: .dim) }
     }
 
     // MARK: Help
 
-    /// Every command with its keys, in as many columns as the window needs (what does not fit ends in "…").
+    /// Where the help overlay's entries go in a window of this size: `perPage` entries in `columns` columns
+    /// of `rows` rows. `?` pages through the rest.
+    struct HelpLayout {
+        var boxWidth: Int
+        var boxHeight: Int
+        var columns: Int
+        var rows: Int
+        var perPage: Int { max(1, columns * rows) }
+
+        init(width: Int, height: Int, entries: Int) {
+            boxHeight = max(0, min(height - 2, entries + 3))
+            rows = max(1, boxHeight - 3)
+            columns = max(1, min((entries + rows - 1) / rows, (width - 2) / 30))
+            boxWidth = max(0, min(width - 2, max(36, columns * 40)))
+        }
+    }
+
+    /// How many pages the help overlay needs in `state`'s window.
+    static func helpPages(_ state: AppState) -> Int {
+        let layout = HelpLayout(width: state.width, height: state.height, entries: Command.allCases.count)
+        return (Command.allCases.count + layout.perPage - 1) / layout.perPage
+    }
+
+    /// Every command with its keys, in as many columns as the window needs, a page at a time.
     private static func drawHelp(_ state: AppState, into frame: inout Frame) {
         let entries = Command.allCases.map { command in
             let keys = state.keymap.keys(for: command).prefix(3).joined(separator: " ")
             return (keys: keys.isEmpty ? "(unbound)" : keys, summary: command.summary)
         }
-        let boxHeight = min(frame.height - 2, entries.count + 3)
-        let rowsPerColumn = max(1, boxHeight - 3)
-        let columns = max(1, min((entries.count + rowsPerColumn - 1) / rowsPerColumn, (frame.width - 2) / 30))
-        let boxWidth = min(frame.width - 2, max(36, columns * 40))
-        let columnWidth = (boxWidth - 2) / columns
+        let layout = HelpLayout(width: frame.width, height: frame.height, entries: entries.count)
+        let pages = helpPages(state)
+        let page = min(max(0, state.helpPage), pages - 1)
+        let shown = entries.dropFirst(page * layout.perPage).prefix(layout.perPage)
+        let columnWidth = (layout.boxWidth - 2) / layout.columns
         let keyWidth = min(columnWidth / 3, entries.map { TextWidth.columns(of: $0.keys) }.max() ?? 0)
-        let left = (frame.width - boxWidth) / 2
-        let top = (frame.height - boxHeight) / 2
-        for y in top..<top + boxHeight { frame.fill(.overlay, x: left, y: y, width: boxWidth) }
-        frame.put(" Keys — any key closes this ", x: left + 2, y: top, style: .heading, limit: boxWidth - 2)
-        let shown = min(entries.count, rowsPerColumn * columns)
-        for (index, entry) in entries.prefix(shown).enumerated() {
-            let x = left + 2 + (index / rowsPerColumn) * columnWidth
-            let y = top + 2 + index % rowsPerColumn
-            let last = index == shown - 1 && shown < entries.count
+        let left = (frame.width - layout.boxWidth) / 2
+        let top = (frame.height - layout.boxHeight) / 2
+        for y in top..<top + layout.boxHeight { frame.fill(.overlay, x: left, y: y, width: layout.boxWidth) }
+        let title = pages > 1 ? " Keys — any key closes this · ? more (\(page + 1)/\(pages)) " : " Keys — any key closes this "
+        frame.put(title, x: left + 2, y: top, style: .heading, limit: layout.boxWidth - 2)
+        for (index, entry) in shown.enumerated() {
+            let x = left + 2 + (index / layout.rows) * columnWidth
+            let y = top + 2 + index % layout.rows
             frame.put(TextWidth.fit(entry.keys, to: keyWidth), x: x, y: y, style: .overlay)
-            let summary = last ? "…" : entry.summary
-            frame.put(TextWidth.truncate(summary, to: columnWidth - keyWidth - 2), x: x + keyWidth + 1, y: y, style: .overlay)
+            frame.put(TextWidth.truncate(entry.summary, to: columnWidth - keyWidth - 2), x: x + keyWidth + 1, y: y, style: .overlay)
         }
     }
 }

@@ -1,8 +1,8 @@
 public import PlayerCore
 
-/// The five views, by the number key that opens each.
+/// The views, by the number key that opens each.
 public enum View: Int, Sendable, CaseIterable {
-    case songs = 1, genres, artists, queue, search
+    case songs = 1, genres, artists, queue, search, playlists, history
 
     public var title: String {
         switch self {
@@ -11,13 +11,15 @@ public enum View: Int, Sendable, CaseIterable {
         case .artists: "Artists"
         case .queue: "Queue"
         case .search: "Search"
+        case .playlists: "Playlists"
+        case .history: "History"
         }
     }
 
     /// How many side-by-side lists the view has.
     var paneCount: Int {
         switch self {
-        case .genres: 2
+        case .genres, .playlists: 2
         case .artists: 3
         default: 1
         }
@@ -109,9 +111,18 @@ public struct AppState: Sendable, Equatable {
     public var player = PlayerSnapshot()
     public var message: StatusMessage?
     public var isShowingHelp = false
+    /// Which page of the help overlay shows, when the window cannot hold every command at once.
+    public var helpPage = 0
     public var keymap: Keymap
     /// The library is the embedded one and empty: the UI offers the demo songs.
     public var offersDemo = false
+
+    /// Playlists, history and the marks on their way to the service.
+    public var listener = ListenerState()
+    /// The rating popup, the playlist picker, a name prompt or a question, over the current view.
+    public var popup: Popup?
+    /// How likes and stars are drawn.
+    public var glyphs = MarkGlyphs.standard
 
     public init(width: Int, height: Int, serverName: String, keymap: Keymap = .standard) {
         self.width = width

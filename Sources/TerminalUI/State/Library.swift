@@ -1,30 +1,58 @@
 public import LibraryModel
 public import PlayerCore
 
-/// One song as the UI lists and plays it: the fields it shows, and its URL. Decoded straight from the
-/// API's `/songs` (other fields are skipped).
+/// One song as the UI lists and plays it: the fields it shows, the listener's marks, and its URL. Decoded
+/// straight from the API's `/songs` (other fields are skipped).
 public struct LibrarySong: Sendable, Equatable, Identifiable, Decodable {
+    // Stored in this order, and the marks in small integers, so that a song takes 144 bytes rather than
+    // 168: the library holds 100,000 of them or more.
     public var id: String
     public var title: String
     public var artist: String
     public var album: String
     public var genre: String
-    public var year: Int?
-    public var duration: Double?
     public var file: String
+    /// ISO 8601, nil when never played.
+    public var lastPlayed: String?
+    public var year: Int?
+    /// The listener's marks. A server from before listeners sends none of them: unliked, unrated, unplayed.
+    public var liked: Bool
+    private var storedRating: UInt8
+    private var storedPlays: UInt32
+    public var duration: Double?
 
-    public init(id: String, title: String, artist: String = "", album: String = "", genre: String = "", year: Int? = nil, duration: Double? = nil, file: String) {
+    /// 0–5 stars; 0 is unrated.
+    public var rating: Int {
+        get { Int(storedRating) }
+        set { storedRating = UInt8(min(5, max(0, newValue))) }
+    }
+
+    /// Counted plays.
+    public var plays: Int {
+        get { Int(storedPlays) }
+        set { storedPlays = UInt32(clamping: max(0, newValue)) }
+    }
+
+    public init(
+        id: String, title: String, artist: String = "", album: String = "", genre: String = "", year: Int? = nil, duration: Double? = nil,
+        file: String, liked: Bool = false, rating: Int = 0, plays: Int = 0, lastPlayed: String? = nil
+    ) {
         (self.id, self.title, self.artist, self.album, self.genre) = (id, title, artist, album, genre)
         (self.year, self.duration, self.file) = (year, duration, file)
+        // Marks come from the service: kept within what they can mean.
+        (self.liked, self.lastPlayed) = (liked, lastPlayed)
+        storedRating = UInt8(min(5, max(0, rating)))
+        storedPlays = UInt32(clamping: max(0, plays))
     }
 
     public init(_ song: Song) {
         self.init(id: song.id, title: song.title, artist: song.artist, album: song.album, genre: song.genre,
-                  year: song.year, duration: song.duration, file: song.file)
+                  year: song.year, duration: song.duration, file: song.file,
+                  liked: song.liked ?? false, rating: song.rating ?? 0, plays: song.plays ?? 0, lastPlayed: song.lastPlayed)
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, title, artist, album, genre, year, duration, file
+        case id, title, artist, album, genre, year, duration, file, liked, rating, plays, lastPlayed
     }
 
     public init(from decoder: any Decoder) throws {
@@ -37,7 +65,11 @@ public struct LibrarySong: Sendable, Equatable, Identifiable, Decodable {
             genre: try container.decodeIfPresent(String.self, forKey: .genre) ?? "",
             year: try container.decodeIfPresent(Int.self, forKey: .year),
             duration: try container.decodeIfPresent(Double.self, forKey: .duration),
-            file: try container.decode(String.self, forKey: .file))
+            file: try container.decode(String.self, forKey: .file),
+            liked: try container.decodeIfPresent(Bool.self, forKey: .liked) ?? false,
+            rating: try container.decodeIfPresent(Int.self, forKey: .rating) ?? 0,
+            plays: try container.decodeIfPresent(Int.self, forKey: .plays) ?? 0,
+            lastPlayed: try container.decodeIfPresent(String.self, forKey: .lastPlayed))
     }
 
     public var track: Track {
@@ -73,8 +105,12 @@ public struct Library: Sendable, Equatable {
         public var albums: [AlbumEntry]
     }
 
-    /// In title order, as the API lists them.
-    public let songs: [LibrarySong]
+    /// In title order, as the API lists them. Only marks change in place (`setMarks`): nothing an index
+    /// is built from.
+    public private(set) var songs: [LibrarySong]
+    /// Song id → index into `songs`, so a mark or a playlist entry finds its song without a scan. Int32
+    /// keeps a million songs' table small.
+    private let indexByID: [String: Int32]
     /// Genres as the API lists them (by id), with their songs.
     public let genres: [GenreEntry]
     /// Artists by name, each with albums by name.
@@ -93,6 +129,11 @@ public struct Library: Sendable, Equatable {
 
     public init(songs: [LibrarySong], genreNames: [String]) {
         self.songs = songs
+        var indexByID: [String: Int32] = [:]
+        indexByID.reserveCapacity(songs.count)
+        // A duplicate id (a misbehaving server) keeps its first song rather than trapping.
+        for (index, song) in songs.enumerated() where indexByID[song.id] == nil { indexByID[song.id] = Int32(clamping: index) }
+        self.indexByID = indexByID
         var byGenre: [String: [Int]] = [:]
         var byArtist: [String: [String: [Int]]] = [:]
         for (index, song) in songs.enumerated() {
@@ -128,6 +169,25 @@ public struct Library: Sendable, Equatable {
     }
 
     public static let empty = Library(songs: [], genreNames: [])
+
+    /// The index of the song with `id` in `songs`, in O(1).
+    public func index(ofSongID id: String) -> Int? {
+        guard let index = indexByID[id].map(Int.init), songs.indices.contains(index) else { return nil }
+        return index
+    }
+
+    public func song(withID id: String) -> LibrarySong? {
+        index(ofSongID: id).map { songs[$0] }
+    }
+
+    /// Changes a song's marks where it is, touching no index; false when the library has no such song.
+    @discardableResult
+    public mutating func setMarks(ofSongID id: String, liked: Bool? = nil, rating: Int? = nil) -> Bool {
+        guard let index = index(ofSongID: id) else { return false }
+        if let liked { songs[index].liked = liked }
+        if let rating { songs[index].rating = min(5, max(0, rating)) }
+        return true
+    }
 
     /// Song indexes in `sort` order.
     public func order(_ sort: SongSort) -> [Int] {

@@ -1,3 +1,5 @@
+public import Foundation
+public import LibraryModel
 public import PlayerCore
 
 /// Something that happened: a key, a resize, an answer from the service, news from the player.
@@ -12,6 +14,34 @@ public enum Action: Sendable {
     case message(StatusMessage)
     /// The service has no songs and is the embedded one: offer the demo.
     case libraryIsEmptyAndLocal
+
+    // MARK: The listener's answers (one for each listener effect, success or failure)
+
+    /// `.setLike` or `.setRating` was saved.
+    case markSaved(songID: String, MarkChange)
+    /// `.setLike` or `.setRating` was refused or never arrived: the mark goes back to what was saved.
+    case markFailed(songID: String, MarkChange, reason: String)
+    /// The answer to `.loadPlaylists`: `GET /playlists`, and `listener` the name `GET /me` gave (to tell
+    /// the listener's own playlists from other people's).
+    case playlistsLoaded([PlaylistSummary], listener: String)
+    case playlistsFailed(reason: String)
+    /// The answer to `.loadPlaylist`: `GET /playlists/{id}` (smart lists too, by their ids).
+    case playlistLoaded(PlaylistDetail)
+    case playlistFailed(id: String, reason: String)
+    /// The answer to `.createPlaylist`: the new playlist.
+    case playlistCreated(PlaylistSummary)
+    case playlistCreateFailed(name: String, reason: String)
+    /// A rename, add, remove or move was saved: the playlist as the service now has it (its new version).
+    case playlistEdited(PlaylistSummary)
+    /// A rename, add, remove, move or delete was refused (a 409 for a stale version, too) or never
+    /// arrived: the playlist goes back to what was saved, and is asked for again.
+    case playlistEditFailed(id: String, reason: String)
+    /// `.deletePlaylist` was done.
+    case playlistDeleted(id: String)
+    /// The answer to `.loadHistory`: `GET /history`, newest first. `now` and `timeZone` put the times into
+    /// words ("today 21:15"), so the reducer reads no clock.
+    case historyLoaded([HistoryEntry], now: Date, timeZone: TimeZone)
+    case historyFailed(reason: String)
 }
 
 /// Work for the runner, outside the pure state: talking to the service and the player, quitting.
@@ -27,6 +57,32 @@ public enum Effect: Sendable, Equatable {
     case setRepeat(RepeatMode)
     case loadDemo
     case quit
+
+    // MARK: The listener's marks, playlists and history; each is answered by an action
+
+    /// `PUT`/`DELETE /songs/{id}/like`; answered by `.markSaved` or `.markFailed` with `.liked(liked)`.
+    case setLike(songID: String, liked: Bool)
+    /// `PUT /songs/{id}/rating`, 0 clears; answered by `.markSaved` or `.markFailed` with `.rating(rating)`.
+    case setRating(songID: String, rating: Int)
+    /// `GET /me` and `GET /playlists`; answered by `.playlistsLoaded` or `.playlistsFailed`.
+    case loadPlaylists
+    /// `GET /playlists/{id}`; answered by `.playlistLoaded` or `.playlistFailed`.
+    case loadPlaylist(id: String)
+    /// `POST /playlists` with the songs, in order; answered by `.playlistCreated` or `.playlistCreateFailed`.
+    case createPlaylist(name: String, songIDs: [String])
+    /// `PATCH /playlists/{id}`; answered by `.playlistEdited` or `.playlistEditFailed`. Every edit names the
+    /// version it was made against: the reducer counts one up per edit it sends, as the service does.
+    case renamePlaylist(id: String, name: String, version: Int)
+    /// `DELETE /playlists/{id}`; answered by `.playlistDeleted` or `.playlistEditFailed`.
+    case deletePlaylist(id: String)
+    /// `POST /playlists/{id}/songs`, at the end; answered by `.playlistEdited` or `.playlistEditFailed`.
+    case addToPlaylist(id: String, songIDs: [String], version: Int)
+    /// `POST /playlists/{id}/remove`, 1-based positions; answered by `.playlistEdited` or `.playlistEditFailed`.
+    case removeFromPlaylist(id: String, positions: [Int], version: Int)
+    /// `POST /playlists/{id}/move`, 1-based; answered by `.playlistEdited` or `.playlistEditFailed`.
+    case movePlaylistEntry(id: String, from: Int, to: Int, version: Int)
+    /// `GET /history`; answered by `.historyLoaded` or `.historyFailed`.
+    case loadHistory
 }
 
 extension AppState {
@@ -46,7 +102,13 @@ extension AppState {
             return []
         case .libraryLoaded(let library):
             if case .failed = loadState { message = nil }
+            // The songs view's cursor stays on its song when the library comes again.
+            let order = self.library.order(songSort)
+            let selectedID = order.indices.contains(songs.selected) ? self.library.songs[order[songs.selected]].id : nil
             self.library = library
+            if let selectedID, let index = library.index(ofSongID: selectedID), let row = library.order(songSort).firstIndex(of: index) {
+                follow(\.songs, to: row)
+            }
             loadState = .loaded
             if !library.songs.isEmpty { offersDemo = false }
             searchResults = library.search(query)
@@ -69,6 +131,42 @@ extension AppState {
             offersDemo = true
             message = StatusMessage("The library is empty: press D to add the demo songs, or `termplayer import DIR`.")
             return []
+        case .markSaved(let songID, let change):
+            return markSaved(songID: songID, change)
+        case .markFailed(let songID, let change, let reason):
+            markFailed(songID: songID, change, reason: reason)
+            return []
+        case .playlistsLoaded(let playlists, let listenerName):
+            return playlistsLoaded(playlists, listenerName: listenerName)
+        case .playlistsFailed(let reason):
+            listener.playlistsLoad = .failed(reason)
+            message = StatusMessage("Could not load the playlists: \(reason)", isError: true)
+            return []
+        case .playlistLoaded(let detail):
+            playlistLoaded(detail)
+            return []
+        case .playlistFailed(let id, let reason):
+            if listener.openPlaylist?.id == id { listener.openPlaylist = OpenPlaylist(id: id, failure: reason) }
+            return []
+        case .playlistCreated(let playlist):
+            return playlistCreated(playlist)
+        case .playlistCreateFailed(let name, let reason):
+            message = StatusMessage("Could not create “\(name)”: \(reason)", isError: true)
+            return []
+        case .playlistEdited(let playlist):
+            return playlistEdited(playlist)
+        case .playlistEditFailed(let id, let reason):
+            return playlistEditFailed(id: id, reason: reason)
+        case .playlistDeleted(let id):
+            listener.deletedPlaylists[id] = nil
+            listener.unconfirmedPlaylists[id] = nil
+            return []
+        case .historyLoaded(let entries, let now, let timeZone):
+            historyLoaded(entries, now: now, timeZone: timeZone)
+            return []
+        case .historyFailed(let reason):
+            listener.historyLoad = .failed(reason)
+            return []
         }
     }
 
@@ -86,8 +184,14 @@ extension AppState {
     }
 
     private mutating func handle(_ key: Key) -> [Effect] {
+        if popup != nil { return handlePopup(key) }
         if isEditingQuery { return editQuery(key) }
         if isShowingHelp {
+            // `?` again turns the page while there is one; any other key closes.
+            if keymap.command(for: key) == .help, helpPage + 1 < Renderer.helpPages(self) {
+                helpPage += 1
+                return []
+            }
             isShowingHelp = false
             return keymap.command(for: key) == .quit ? [.quit] : []
         }
@@ -100,17 +204,24 @@ extension AppState {
     private mutating func perform(_ command: Command) -> [Effect] {
         let page = listRows
         switch command {
-        case .down: moveCursor(by: 1)
-        case .up: moveCursor(by: -1)
-        case .top: moveCursor(by: -Int.max / 2)
-        case .bottom: moveCursor(by: Int.max / 2)
-        case .pageDown: moveCursor(by: page)
-        case .pageUp: moveCursor(by: -page)
-        case .halfPageDown: moveCursor(by: max(1, page / 2))
-        case .halfPageUp: moveCursor(by: -max(1, page / 2))
+        case .down: return moveCursor(by: 1)
+        case .up: return moveCursor(by: -1)
+        case .top: return moveCursor(by: -Int.max / 2)
+        case .bottom: return moveCursor(by: Int.max / 2)
+        case .pageDown: return moveCursor(by: page)
+        case .pageUp: return moveCursor(by: -page)
+        case .halfPageDown: return moveCursor(by: max(1, page / 2))
+        case .halfPageUp: return moveCursor(by: -max(1, page / 2))
         case .nextPane: focus = min(view.paneCount - 1, focus + 1)
         case .previousPane: focus = max(0, focus - 1)
         case .play: return playSelection()
+        case .toggleLike: return toggleLike(onPlaying: false)
+        case .toggleLikePlaying: return toggleLike(onPlaying: true)
+        case .rate: openRating()
+        case .addToPlaylist: return openPlaylistPicker()
+        case .saveQueue: saveQueue()
+        case .newPlaylist, .renamePlaylist, .deletePlaylist, .removeFromPlaylist, .moveEntryDown, .moveEntryUp:
+            return editPlaylist(command)
         case .append:
             guard let (list, index) = focusedSongList(), let song = list.song(at: index, in: self) else { return [] }
             queue.append(song)
@@ -140,17 +251,23 @@ extension AppState {
             songSort = songSort.next
             songs = ListCursor()
             message = StatusMessage("Songs sorted by \(songSort.rawValue)")
-        case .songsView, .genresView, .artistsView, .queueView, .searchView:
+        case .songsView, .genresView, .artistsView, .queueView, .searchView, .playlistsView, .historyView:
             let chosen: View = switch command {
             case .genresView: .genres
             case .artistsView: .artists
             case .queueView: .queue
             case .searchView: .search
+            case .playlistsView: .playlists
+            case .historyView: .history
             default: .songs
             }
-            if chosen != view { focus = 0 }
+            let entering = chosen != view
+            if entering { focus = 0 }
             view = chosen
-        case .help: isShowingHelp = true
+            return entering ? entered(chosen) : []
+        case .help:
+            isShowingHelp = true
+            helpPage = 0
         case .quit: return [.quit]
         case .loadDemo:
             guard offersDemo else { return [] }
@@ -161,14 +278,18 @@ extension AppState {
         return []
     }
 
-    /// Enter: in a list of songs, play it from the cursor; in genres, artists and albums, step right.
+    /// Enter: in a list of songs, play it from the cursor; in genres, artists, albums and playlists, step right.
     private mutating func playSelection() -> [Effect] {
         if focus < view.paneCount - 1 {
             focus += 1
             return []
         }
-        guard let (list, index) = focusedSongList(), list.song(at: index, in: self) != nil else { return [] }
-        let songs = list.songs(in: self)
+        guard let (list, row) = focusedSongList(), let (songs, index) = list.playable(from: row, in: self) else {
+            if let (list, row) = focusedSongList(), list.hasRow(row, in: self) {
+                message = StatusMessage("No song from here on is in the library any more", isError: true)
+            }
+            return []
+        }
         queue = songs
         queueCursor = ListCursor()
         queueCursor.move(to: index, count: songs.count, visible: listRows)
@@ -208,24 +329,63 @@ extension AppState {
 
     // MARK: Lists
 
-    /// A list of songs on screen: library songs by index, or the queue.
+    /// A list of songs on screen: library songs by index, the queue, the open playlist, the history.
     enum SongList {
         case library([Int])
         case queue
+        case playlist
+        case history
 
+        /// The song on `row`; nil past the end and for a song no longer in the library.
         func song(at row: Int, in state: AppState) -> LibrarySong? {
             switch self {
             case .library(let indexes): indexes.indices.contains(row) ? state.library.songs[indexes[row]] : nil
             case .queue: state.queue.indices.contains(row) ? state.queue[row] : nil
+            case .playlist:
+                state.listener.entries.indices.contains(row) ? state.playableSong(state.listener.entries[row].song) : nil
+            case .history:
+                state.listener.history.indices.contains(row) ? state.playableSong(state.listener.history[row].entry.song) : nil
             }
         }
 
-        func songs(in state: AppState) -> [LibrarySong] {
+        func hasRow(_ row: Int, in state: AppState) -> Bool {
             switch self {
-            case .library(let indexes): indexes.map { state.library.songs[$0] }
-            case .queue: state.queue
+            case .library(let indexes): indexes.indices.contains(row)
+            case .queue: state.queue.indices.contains(row)
+            case .playlist: state.listener.entries.indices.contains(row)
+            case .history: state.listener.history.indices.contains(row)
             }
         }
+
+        /// What Enter on `row` plays: the whole list without its unavailable songs, and where in it to start
+        /// (on an unavailable row, the next song that is there).
+        func playable(from row: Int, in state: AppState) -> ([LibrarySong], Int)? {
+            switch self {
+            case .library(let indexes):
+                guard indexes.indices.contains(row) else { return nil }
+                return (indexes.map { state.library.songs[$0] }, row)
+            case .queue:
+                return state.queue.indices.contains(row) ? (state.queue, row) : nil
+            case .playlist:
+                return Self.available(state.listener.entries.map(\.song), from: row, in: state)
+            case .history:
+                return Self.available(state.listener.history.map(\.entry.song), from: row, in: state)
+            }
+        }
+
+        private static func available(_ songs: [Song?], from row: Int, in state: AppState) -> ([LibrarySong], Int)? {
+            guard songs.indices.contains(row) else { return nil }
+            let before = songs[..<row].count(where: { $0 != nil })
+            let playable = songs.compactMap { state.playableSong($0) }
+            return before < playable.count ? (playable, before) : nil
+        }
+    }
+
+    /// An entry's song as the UI plays it: the library's copy when it has one (current marks), else the
+    /// entry's own; nil when the entry says the song is gone.
+    func playableSong(_ song: Song?) -> LibrarySong? {
+        guard let song else { return nil }
+        return library.song(withID: song.id) ?? LibrarySong(song)
     }
 
     /// The list of songs that has the focus, and the cursor's row; nil when that list is not of songs.
@@ -236,6 +396,8 @@ extension AppState {
         case (.artists, 2): (.library(selectedAlbumSongs), albumSongs.selected)
         case (.queue, _): (.queue, queueCursor.selected)
         case (.search, _): (.library(searchResults), searchCursor.selected)
+        case (.playlists, 1): (.playlist, listener.entryCursor.selected)
+        case (.history, _): (.history, listener.historyCursor.selected)
         default: nil
         }
     }
@@ -264,21 +426,27 @@ extension AppState {
         case (.artists, _): (\.albumSongs, selectedAlbumSongs.count)
         case (.queue, _): (\.queueCursor, queue.count)
         case (.search, _): (\.searchCursor, searchResults.count)
+        case (.playlists, 0): (\.listener.playlistCursor, listener.playlists.count)
+        case (.playlists, _): (\.listener.entryCursor, listener.entries.count)
+        case (.history, _): (\.listener.historyCursor, listener.history.count)
         }
     }
 
-    private mutating func moveCursor(by delta: Int) {
+    private mutating func moveCursor(by delta: Int) -> [Effect] {
         let (path, count) = focusedCursor
+        let before = self[keyPath: path].selected
         self[keyPath: path].move(by: delta, count: count, visible: listRows)
-        // A new genre, artist or album shows its own list from the top.
+        // A new genre, artist or album shows its own list from the top; a new playlist is asked for.
         switch path {
         case \.genres: genreSongs = ListCursor()
         case \.artists:
             albums = ListCursor()
             albumSongs = ListCursor()
         case \.albums: albumSongs = ListCursor()
+        case \.listener.playlistCursor where listener.playlistCursor.selected != before: return openSelectedPlaylist()
         default: break
         }
+        return []
     }
 
     private mutating func clampCursors() {
@@ -291,5 +459,8 @@ extension AppState {
         albumSongs.keepVisible(count: selectedAlbumSongs.count, visible: rows)
         queueCursor.keepVisible(count: queue.count, visible: rows)
         searchCursor.keepVisible(count: searchResults.count, visible: rows)
+        listener.playlistCursor.keepVisible(count: listener.playlists.count, visible: rows)
+        listener.entryCursor.keepVisible(count: listener.entries.count, visible: rows)
+        listener.historyCursor.keepVisible(count: listener.history.count, visible: rows)
     }
 }
