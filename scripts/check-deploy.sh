@@ -98,8 +98,8 @@ check("exec termplayer serve" in command_text, "the task's shell execs termplaye
 host = words[words.index("--host") + 1] if "--host" in words else None
 check(host == "0.0.0.0", "the task listens on 0.0.0.0")
 env_names = {e["Name"] for e in container.get("Environment", [])} | {s["Name"] for s in container.get("Secrets", [])}
-check({"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "TERMPLAYER_TOKEN"} <= env_names,
-      "the task gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION and TERMPLAYER_TOKEN as variables")
+check({"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "TERMPLAYER_TOKEN", "TERMPLAYER_PASSWORD_KEY"} <= env_names,
+      "the task gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, TERMPLAYER_TOKEN and TERMPLAYER_PASSWORD_KEY as variables")
 used_vars = set(re.findall(r"\$\{!([A-Z_][A-Z0-9_]*)\}", command_text))
 check(used_vars <= env_names, f"the shell variables the command uses are set: {' '.join(sorted(used_vars))}")
 
