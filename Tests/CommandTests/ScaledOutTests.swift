@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import LibraryModel
 import TestSupport
 import Testing
 
@@ -50,13 +51,16 @@ struct ScaledLibrary {
 
     static var script: String { Fixtures.repositoryRoot.appendingPathComponent("scripts/s3-library.py").path }
 
+    /// Replicas share the key listeners' passwords are sealed with, as a deployment must.
+    static let passwordKey = String(repeating: "5e", count: 32)
+
     /// A `termplayer serve` over the shared library, with a local folder of its own for nothing but staging.
     func replica(_ extra: [String] = []) throws -> ServeProcess {
         try ServeProcess(
             ["--library", try Fixtures.temporaryDirectory("replica").path, "--storage", "s3://\(bucket)/library",
              "--database", databaseURL, "--events", queueURL, "--dead-letter-queue", deadLetterQueueURL,
              "--token", Self.token] + extra,
-            environment: environment)
+            environment: environment.merging(["TERMPLAYER_PASSWORD_KEY": Self.passwordKey]) { $1 })
     }
 
     /// Uploads bundles with boto3 in the original order: JSON, then cover, then MP3.
@@ -174,6 +178,42 @@ struct ScaledOutTests {
         let whole = try await first.get("/media/\(id).mp3")
         #expect(whole.status == 200 && whole.body == mp3)
         #expect(try await first.eventually { try library.messages(on: library.queueURL) == 0 }, "the event was deleted once ingested")
+    }
+
+    @Test("a listener signed in through one replica is the same listener on another: likes, plays and playlist versions are shared")
+    func listenerAcrossReplicas() async throws {
+        let library = try ScaledLibrary()
+        let first = try library.replica()
+        defer { first.stop() }
+        let second = try library.replica()
+        defer { second.stop() }
+        let bundles = try ReplicaBundles.make(2, prefix: "listen")
+        try library.upload(bundles)
+        #expect(try await first.eventually { try await first.songIDs().count == 2 })
+        let ids = bundles.map(\.lastPathComponent)
+        let config = try Fixtures.temporaryDirectory("replica-listener")
+        func termplayer(_ arguments: [String], at replica: ServeProcess, input: String? = nil) throws -> Fixtures.ProcessResult {
+            try Fixtures.runAllowingFailure(
+                try TermPlayerBinary.path, arguments + ["--server", replica.url],
+                environment: library.environment.merging(["XDG_CONFIG_HOME": config.path, "TERMPLAYER_TOKEN": ""]) { $1 },
+                input: input.map { Data($0.utf8) })
+        }
+        #expect(try termplayer(["user", "add", "ann", "--password-stdin", "--token", ScaledLibrary.token], at: first, input: "secret\n").status == 0)
+        // Signed in through the second replica; the login is kept for its URL and used there.
+        #expect(try termplayer(["login", "ann"], at: second, input: "secret\n").status == 0)
+        #expect(try termplayer(["like", ids[0]], at: second).status == 0)
+        #expect(try termplayer(["playlist", "create", "Shared", ids[0], ids[1]], at: second).status == 0)
+        // The token works on the first replica too: the login lives in the shared catalog.
+        let logins = try JSONSerialization.jsonObject(with: Data(contentsOf: config.appendingPathComponent("termplayer/logins"))) as? [String: [String: Any]]
+        let token = try #require(logins?.values.first?["token"] as? String)
+        let liked = try termplayer(["likes", "--json", "--token", token], at: first)
+        #expect(try JSONDecoder().decode([Song].self, from: Data(liked.standardOutput.utf8)).map(\.id) == [ids[0]], "\(liked.standardError)")
+        let moved = try termplayer(["playlist", "mv", "Shared", "1", "2", "--token", token], at: first)
+        #expect(moved.status == 0, "\(moved.standardError)")
+        let shown = try termplayer(["playlist", "show", "Shared", "--json"], at: second)
+        let detail = try JSONDecoder().decode(PlaylistDetail.self, from: Data(shown.standardOutput.utf8))
+        #expect(detail.entries.map(\.songId) == [ids[1], ids[0]])
+        #expect(detail.playlist.version == 2, "one version, whichever replica edited")
     }
 
     @Test("the same event delivered twice leaves one song and an empty queue")
