@@ -66,6 +66,8 @@ struct ListenerAPITests {
             #expect(owned.first?["rating"] as? Int == 0)
             #expect(owned.first?["plays"] as? Int == 0)
             #expect(owned.first.map { $0.keys.contains("lastPlayed") } == true)
+            #expect(try client.object(try await client.send(.get, "/songs/s1", token: Self.owner))["liked"] as? Bool == true)
+            #expect(try client.object(try await client.send(.get, "/songs/s1"))["liked"] == nil)
         }
     }
 

@@ -64,9 +64,7 @@ public struct LibraryRoutes: Sendable {
         let songJSON = SongJSON(base: base, links: links)
         let catalog = library.catalog
         // Only callers who said who they are get their marks: an anonymous listing keeps the original shape.
-        let identified: Bool = if case .anonymous = context.caller { false } else { true }
-        let listener = identified ? try await accounts.optionalListener(context) : nil
-        let marks = try await ListingMarks(for: listener, catalog: catalog, wholeListing: limit > pageSize)
+        let marks = try await ListingMarks(for: try await identifiedListener(context), catalog: catalog, wholeListing: limit > pageSize)
         let body = ResponseBody { writer in
             var page = firstPage
             var remaining = limit
@@ -110,7 +108,18 @@ public struct LibraryRoutes: Sendable {
         guard let record = try await library.catalog.song(id) else {
             throw APIError.notFound("no song with id \(id)")
         }
-        return try Self.json(encoding: SongJSON.song(record, base: baseURL(of: request), links: links))
+        var song = SongJSON.song(record, base: baseURL(of: request), links: links)
+        if let listener = try await identifiedListener(context) {
+            song.apply(try await library.catalog.marks(userID: listener.id, songIDs: [id.rawValue])[id.rawValue] ?? .empty)
+        }
+        return try Self.json(encoding: song)
+    }
+
+    /// The listener a caller who said who they are acts as; nil for anonymous callers, whose answers keep
+    /// the original shapes.
+    private func identifiedListener(_ context: LibraryRequestContext) async throws(APIError) -> UserRecord? {
+        if case .anonymous = context.caller { return nil }
+        return try await accounts.optionalListener(context)
     }
 
     @Sendable func listGenres(_ request: Request, context: LibraryRequestContext) async throws -> Response {
