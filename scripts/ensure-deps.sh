@@ -10,13 +10,15 @@ test_packages=(sox libsox-fmt-mp3 lame pulseaudio pulseaudio-utils tmux python3-
 bench_packages=(mpg123 cmus tmux wrk procps)
 # import name=pip requirement; the S3/SQS server, the AWS SDK the tests set it up with, and the template linter.
 test_python=(openapi_spec_validator=openapi-spec-validator moto.server="moto[server]" boto3=boto3 cfnlint=cfn-lint)
+# The listeners' benchmark draws its plays with numpy.
+bench_python=(numpy=numpy)
 
 want=("${build_packages[@]}")
 python=()
 case "${1:-build}" in
   build) ;;
   test) want+=("${test_packages[@]}"); python+=("${test_python[@]}") ;;
-  bench) want+=("${test_packages[@]}" "${bench_packages[@]}"); python+=("${test_python[@]}") ;;
+  bench) want+=("${test_packages[@]}" "${bench_packages[@]}"); python+=("${test_python[@]}" "${bench_python[@]}") ;;
   *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac
 
