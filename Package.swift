@@ -138,6 +138,7 @@ let package = Package(
                 "CatalogSQLite",
                 "CatalogPostgres",
                 "ListeningFormats",
+                "OSThreads",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),

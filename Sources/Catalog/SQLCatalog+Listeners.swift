@@ -197,14 +197,14 @@ extension SQLCatalog {
         return added
     }
 
+    /// One pass over the song's plays in `plays_by_song`: counted ones, skips, and the last start.
     private func recountMarks(userID: String, songID: String) -> SQL {
-        let ofSong: SQL = "FROM plays WHERE user_id = \(userID) AND song_id = \(songID)"
-        return dialect.upsert(
+        dialect.upsert(
             into: "song_marks", columns: ["user_id", "song_id", "play_count", "skip_count", "last_played"],
-            values: [
-                "\(userID)", "\(songID)", "(SELECT COUNT(*) \(ofSong) AND counted = 1)", "(SELECT COUNT(*) \(ofSong) AND skipped = 1)",
-                "(SELECT MAX(started_at) \(ofSong))",
-            ],
+            select: """
+                SELECT \(userID), \(songID), COUNT(CASE WHEN counted = 1 THEN 1 END), COUNT(CASE WHEN skipped = 1 THEN 1 END), MAX(started_at)
+                FROM plays WHERE user_id = \(userID) AND song_id = \(songID)
+                """,
             conflictingOn: ["user_id", "song_id"], updating: dialect.takingIncoming(["play_count", "skip_count", "last_played"]))
     }
 
@@ -260,16 +260,18 @@ extension SQLCatalog {
 
     // MARK: Playlists
 
+    private static let playlistColumns = "p.id, p.owner_id, u.name, p.name, p.description, p.is_public, p.version, p.created_at, p.updated_at"
     /// Count and length come from the entries, so they cannot drift from them.
-    private static let playlistColumns = """
-        p.id, p.owner_id, u.name, p.name, p.description, p.is_public, p.version, p.created_at, p.updated_at,
+    private static let playlistTotals = """
         (SELECT COUNT(*) FROM playlist_items i WHERE i.playlist_id = p.id),
         (SELECT COALESCE(SUM(s.duration), 0.0) FROM playlist_items i JOIN songs s ON s.id = i.song_id WHERE i.playlist_id = p.id)
         """
 
-    private func playlists(where condition: SQL, orderBy order: SQL = "p.name_key, p.id") async throws(CatalogError) -> [PlaylistRecord] {
-        try await engine.fetch(
-            "SELECT \(raw: Self.playlistColumns) FROM playlists p JOIN users u ON u.id = p.owner_id WHERE \(condition) ORDER BY \(order)",
+    private func playlists(where condition: SQL, orderBy order: SQL = "p.name_key, p.id", totals: Bool = true) async throws(CatalogError) -> [PlaylistRecord] {
+        // Without totals, zeros of the same types (a bound 0.0 is a double everywhere; a literal is not).
+        let columns: SQL = totals ? "\(raw: Self.playlistColumns), \(raw: Self.playlistTotals)" : "\(raw: Self.playlistColumns), \(0), \(0.0)"
+        return try await engine.fetch(
+            "SELECT \(columns) FROM playlists p JOIN users u ON u.id = p.owner_id WHERE \(condition) ORDER BY \(order)",
             SQLContext("read playlists", table: "playlists"), decode: Self.decodePlaylist)
     }
 
@@ -284,6 +286,14 @@ extension SQLCatalog {
 
     public func playlist(named name: String, ownerID: String) async throws(CatalogError) -> PlaylistRecord? {
         try await playlists(where: "p.owner_id = \(ownerID) AND p.name_key = \(SearchKey.fold(name))").first
+    }
+
+    public func playlistWithEntries(id: String) async throws(CatalogError) -> (playlist: PlaylistRecord, entries: [ListedSong])? {
+        guard var playlist = try await playlists(where: "p.id = \(id)", totals: false).first else { return nil }
+        let entries = try await playlistEntries(id: id)
+        playlist.songCount = entries.count
+        playlist.duration = entries.reduce(0) { $0 + ($1.song?.duration ?? 0) }
+        return (playlist, entries)
     }
 
     public func playlistEntries(id: String) async throws(CatalogError) -> [ListedSong] {

@@ -61,6 +61,13 @@ public final class PostgresEngine: SQLEngine {
     public func transaction(_ steps: [SQLStep], lock: SQLLock?, _ context: SQLContext) async throws(CatalogError) -> [Int] {
         let dialect = self.dialect
         let queries = steps.map { (Self.query($0.statement, dialect: dialect), $0.expectedChanges, $0.failure) }
+        // One statement with nothing to check afterwards is atomic on its own: no BEGIN and COMMIT, two
+        // round trips fewer.
+        if queries.count == 1, lock == nil, let (query, expected, _) = queries.first, expected == nil {
+            return try await withConnection(context) { connection, logger in
+                [try await connection.query(query, logger: logger).get().metadata.rows ?? 0]
+            }
+        }
         return try await withConnection(context) { connection, logger in
             try await connection.withTransaction(logger: logger) { connection in
                 // The lock comes first and is held until commit: two replicas' concurrent DDL, or two
@@ -265,7 +272,7 @@ private struct CellReader: SQLRowReader {
     let table: String
     var index = 0
 
-    var nextColumn: String { "\(index + 1)" }
+    var lastReadColumn: String { "\(index)" }
 
     private mutating func next<Value: PostgresDecodable>(_: Value?.Type) throws(CatalogError) -> Value? where Value._DecodableType == Value {
         guard let cell = cells.next() else { throw .corruptRow(table: table, detail: "fewer columns than asked for") }

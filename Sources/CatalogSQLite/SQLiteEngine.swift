@@ -130,22 +130,28 @@ private struct CellReader: SQLRowReader {
     let table: String
     var index = 0
 
-    var nextColumn: String { index < row.count ? row.columnNames.dropFirst(index).first ?? "\(index)" : "\(index)" }
+    var lastReadColumn: String { column(index - 1) }
 
-    private mutating func next<Value: DatabaseValueConvertible & StatementColumnConvertible>(_: Value?.Type) throws(CatalogError) -> Value? {
+    private func column(_ position: Int) -> String {
+        row.columnNames.dropFirst(position).first ?? "\(position + 1)"
+    }
+
+    /// NULL is told first, so a value is read on GRDB's fast path (straight from the statement's column)
+    /// rather than through a `DatabaseValue` copy.
+    private mutating func next<Value: DatabaseValueConvertible & StatementColumnConvertible>(_: Value.Type) throws(CatalogError) -> Value? {
         guard index < row.count else { throw .corruptRow(table: table, detail: "fewer columns than asked for") }
-        let column = nextColumn
         defer { index += 1 }
+        if row.hasNull(atIndex: index) { return nil }
         do {
-            return try row.decode(Value?.self, atIndex: index)
+            return try row.decode(Value.self, atIndex: index)
         } catch {
-            throw .corruptRow(table: table, detail: "column \(column): \(error)")
+            throw .corruptRow(table: table, detail: "column \(column(index)): \(error)")
         }
     }
 
-    mutating func optionalText() throws(CatalogError) -> String? { try next(String?.self) }
-    mutating func optionalInteger() throws(CatalogError) -> Int? { try next(Int?.self) }
-    mutating func optionalReal() throws(CatalogError) -> Double? { try next(Double?.self) }
+    mutating func optionalText() throws(CatalogError) -> String? { try next(String.self) }
+    mutating func optionalInteger() throws(CatalogError) -> Int? { try next(Int.self) }
+    mutating func optionalReal() throws(CatalogError) -> Double? { try next(Double.self) }
 }
 
 /// SQLite's spelling of the catalog's SQL.

@@ -1,6 +1,7 @@
 public import Catalog
 import Foundation
 import LibraryModel
+import OSThreads
 public import Logging
 public import ServiceLifecycle
 import Synchronization
@@ -90,6 +91,8 @@ public final class LibraryService: Service {
         } catch {
             logger.error("could not reconcile the library with \(bucket.description): \(error)")
         }
+        // A walk of a big bucket allocates and frees far more than the service keeps.
+        SystemMemory.releaseFreed()
     }
 
     private static let backlogLimit = 4000

@@ -172,6 +172,9 @@ struct ListenerStoreTests {
         #expect(mix.version == 1)
         #expect(mix.ownerName == "Ann")
         #expect(try await catalog.playlistEntries(id: "p-mix").map(\.songID) == ["c", "a", "c"])
+        let read = try #require(try await catalog.playlistWithEntries(id: "p-mix"))
+        #expect(read.playlist == mix, "the totals counted from the entries are the catalog's")
+        #expect(read.entries.map(\.songID) == ["c", "a", "c"])
         let taken = try await #require(throws: CatalogError.self) {
             _ = try await catalog.createPlaylist(PlaylistRecord(id: "p-2", ownerID: "u-ann", name: "MIX"), songIDs: [])
         }

@@ -28,6 +28,14 @@ static inline void tp_map_large_allocations(void) {
 #endif
 }
 
+/* At most `count` malloc arenas: glibc makes up to eight per core, one per busy thread, and each keeps
+   its own freed memory; a service whose threads take turns on two cores needs few. */
+static inline void tp_limit_arenas(int count) {
+#if defined(__GLIBC__)
+    mallopt(M_ARENA_MAX, count);
+#endif
+}
+
 /* Hands memory freed after a burst (decoding a big listing) back to the system; glibc keeps it otherwise. */
 static inline void tp_release_free_memory(void) {
 #if defined(__GLIBC__)

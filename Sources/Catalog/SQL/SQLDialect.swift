@@ -66,8 +66,10 @@ extension SQLDialect {
     }
 
     /// Like `upsert`, with the new row made by a `SELECT` (which needs a `WHERE`, for SQLite's parser).
-    public func upsert(into table: String, columns: [String], select: SQL, conflictingOn key: [String]) -> SQL {
-        "INSERT INTO \(raw: table) (\(raw: columns.joined(separator: ", "))) \(select) " + conflictClause(on: key, updating: [])
+    public func upsert(
+        into table: String, columns: [String], select: SQL, conflictingOn key: [String], updating updates: [(column: String, value: SQL)] = []
+    ) -> SQL {
+        "INSERT INTO \(raw: table) (\(raw: columns.joined(separator: ", "))) \(select) " + conflictClause(on: key, updating: updates)
     }
 
     /// Sets each of `columns` to the inserted row's value, the common case of an upsert's update.

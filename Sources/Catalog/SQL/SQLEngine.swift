@@ -74,8 +74,9 @@ public struct SQLStep: Sendable {
 public protocol SQLRowReader {
     /// The table the row came from, for error messages.
     var table: String { get }
-    /// The name (or number) of the cell the next read takes.
-    var nextColumn: String { get }
+    /// The name (or number) of the cell the last read took; only asked for when that read failed, as
+    /// finding a name costs more than reading a cell.
+    var lastReadColumn: String { get }
     mutating func optionalText() throws(CatalogError) -> String?
     mutating func optionalInteger() throws(CatalogError) -> Int?
     mutating func optionalReal() throws(CatalogError) -> Double?
@@ -83,27 +84,24 @@ public protocol SQLRowReader {
 
 extension SQLRowReader {
     public mutating func text() throws(CatalogError) -> String {
-        let column = nextColumn
-        guard let value = try optionalText() else { throw nullCell(column) }
+        guard let value = try optionalText() else { throw nullCell() }
         return value
     }
 
     public mutating func integer() throws(CatalogError) -> Int {
-        let column = nextColumn
-        guard let value = try optionalInteger() else { throw nullCell(column) }
+        guard let value = try optionalInteger() else { throw nullCell() }
         return value
     }
 
     public mutating func real() throws(CatalogError) -> Double {
-        let column = nextColumn
-        guard let value = try optionalReal() else { throw nullCell(column) }
+        guard let value = try optionalReal() else { throw nullCell() }
         return value
     }
 
     /// A 0/1 flag.
     public mutating func flag() throws(CatalogError) -> Bool { try integer() != 0 }
 
-    private func nullCell(_ column: String) -> CatalogError {
-        .corruptRow(table: table, detail: "column \(column) is NULL")
+    private func nullCell() -> CatalogError {
+        .corruptRow(table: table, detail: "column \(lastReadColumn) is NULL")
     }
 }

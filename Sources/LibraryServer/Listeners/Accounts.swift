@@ -20,6 +20,8 @@ public final class Accounts: Sendable {
     static let sessionLifetime: TimeInterval = 30 * 24 * 3600
     /// Whether accounts exist, read at most once a second (replicas may add the first one).
     private let accountsExist = Mutex<(exist: Bool, checked: ContinuousClock.Instant)?>(nil)
+    /// The local listener's row, read once: it is made by the migration and never changes.
+    private let local = Mutex<UserRecord?>(nil)
 
     static let challenge: HTTPFields = [.wwwAuthenticate: #"Bearer realm="termplayer", Basic realm="termplayer""#]
 
@@ -95,10 +97,12 @@ public final class Accounts: Sendable {
     }
 
     private func localListener() async throws(APIError) -> UserRecord {
-        guard let local = try await catalogCall({ try await catalog.user(id: UserRecord.localID) }) else {
+        if let known = local.withLock({ $0 }) { return known }
+        guard let found = try await catalogCall({ try await catalog.user(id: UserRecord.localID) }) else {
             throw APIError(.internalServerError, "the catalog has no local listener; was it migrated?")
         }
-        return local
+        local.withLock { $0 = found }
+        return found
     }
 
     private func haveAccounts() async throws(APIError) -> Bool {

@@ -177,7 +177,7 @@ struct ListenerRoutes: Sendable {
     @Sendable func likes(_ request: Request, context: LibraryRequestContext) async throws -> Response {
         let user = try await accounts.listener(context)
         let liked = try await catalogCall { try await catalog.smartList(.liked, userID: user.id, limit: ListenerLimits.playlistSize) }
-        let marks = try await catalogCall { try await catalog.marks(userID: user.id, songIDs: liked.map(\.songID)) }
+        let marks = try await marks(of: user, for: liked.map(\.songID))
         let base = baseURL(of: request)
         // Deleted songs stay liked (and come back with their bundle) but are not listed meanwhile.
         let songs = liked.compactMap { entry -> Song? in
@@ -249,7 +249,7 @@ struct ListenerRoutes: Sendable {
             before = date
         }
         let plays = try await catalogCall { try await catalog.history(userID: user.id, before: before, limit: limit) }
-        let marks = try await catalogCall { try await catalog.marks(userID: user.id, songIDs: Array(Set(plays.map(\.play.songID)))) }
+        let marks = try await marks(of: user, for: plays.map(\.play.songID))
         let base = baseURL(of: request)
         return try JSONResponse.encoding(
             plays.map { entry in
@@ -282,20 +282,21 @@ struct ListenerRoutes: Sendable {
             entries = try await smartList(smart, for: user)
             summary = Self.summary(smart, entries: entries, owner: user)
         } else {
-            let playlist = try await visiblePlaylist(id, to: user)
-            entries = try await catalogCall { try await catalog.playlistEntries(id: playlist.id) }
-            summary = Self.summary(playlist)
+            guard let (playlist, listed) = try await catalogCall({ try await catalog.playlistWithEntries(id: id) }),
+                playlist.ownerID == user.id || playlist.isPublic
+            else { throw APIError.notFound("no playlist \(id.prefix(140))") }
+            (summary, entries) = (Self.summary(playlist), listed)
         }
-        let marks = try await catalogCall { try await catalog.marks(userID: user.id, songIDs: Array(Set(entries.map(\.songID)))) }
-        let base = baseURL(of: request)
-        let detail = PlaylistDetail(
-            playlist: summary,
-            entries: entries.enumerated().map { index, entry in
-                PlaylistEntry(
-                    position: index + 1, songId: entry.songID,
-                    song: entry.song.map { SongJSON.song($0, base: base, links: links, marks: marks[$0.id] ?? .empty) })
-            })
-        return try JSONResponse.encoding(detail)
+        let marks = try await marks(of: user, for: entries.map(\.songID))
+        let body = try PlaylistJSON.detail(summary, entries: entries, marks: marks, songs: SongJSON(base: baseURL(of: request), links: links))
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// The listener's marks of these songs: for a long list, every mark of theirs in one read (a listener
+    /// has marked fewer songs than a long list holds); for a short one, only those songs'.
+    func marks(of user: UserRecord, for songIDs: [String]) async throws(APIError) -> [String: SongMarks] {
+        let unique = Array(Set(songIDs))
+        return try await catalogCall { try await catalog.marks(userID: user.id, songIDs: unique.count > 1000 ? nil : unique) }
     }
 
     @Sendable func createPlaylist(_ request: Request, context: LibraryRequestContext) async throws -> Response {
@@ -488,6 +489,39 @@ enum JSONBody {
         case .dataCorrupted(let context): return "\(path(context)): \(context.debugDescription)"
         @unknown default: return "\(error)"
         }
+    }
+}
+
+/// `GET /playlists/{id}` written by hand, as `/songs` is, from the listings and precomputed bytes: a
+/// 50,000-song playlist is a few megabytes of JSON, too much for `Encodable` to build in time.
+enum PlaylistJSON {
+    private static let playlistField = Array(#"{"playlist":"#.utf8)
+    private static let entriesField = Array(#","entries":["#.utf8)
+    private static let positionField = Array(#"{"position":"#.utf8)
+    private static let songIDField = Array(#","songId":"#.utf8)
+    private static let songField = Array(#","song":"#.utf8)
+
+    static func detail(_ summary: PlaylistSummary, entries: [ListedSong], marks: [String: SongMarks], songs: SongJSON) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        var output = Self.playlistField
+        output += try encoder.encode(summary)
+        output += Self.entriesField
+        output.reserveCapacity(output.count + entries.count * 360)
+        for (index, entry) in entries.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            output += Self.positionField
+            JSONText.appendInteger(index + 1, to: &output)
+            output += Self.songIDField
+            JSONText.appendString(entry.songID, to: &output)
+            if let song = entry.song {
+                output += Self.songField
+                songs.append(song, marks: marks[song.id] ?? .empty, to: &output)
+            }
+            output.append(UInt8(ascii: "}"))
+        }
+        output += Array("]}\n".utf8)
+        return output
     }
 }
 

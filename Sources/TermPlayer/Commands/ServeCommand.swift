@@ -3,6 +3,7 @@ import Catalog
 import Foundation
 import LibraryServer
 import Logging
+import OSThreads
 import SystemPackage
 
 struct ServeCommand: AsyncParsableCommand {
@@ -120,6 +121,10 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Big responses' buffers get mappings of their own, given back when freed, so memory after a burst
+        // of listings is what the service keeps, not the burst's peak.
+        SystemMemory.mapLargeAllocations()
+        SystemMemory.limitArenas(to: 2)
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
