@@ -39,6 +39,9 @@ let package = Package(
         .systemLibrary(name: "CMpg123", pkgConfig: "libmpg123", providers: [.apt(["libmpg123-dev"])]),
         .systemLibrary(name: "CPulse", pkgConfig: "libpulse", providers: [.apt(["libpulse-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CChafa", pkgConfig: "chafa", providers: [.apt(["libchafa-dev", "libglib2.0-dev"])]),
 
         // MARK: Shapes both sides share
 
@@ -58,6 +61,11 @@ let package = Package(
             dependencies: ["CMpg123", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: strictSettings
         ),
+        /// Covers: JPEG (TurboJPEG) and PNG (libpng) decoded with a pixel limit, scaled, encoded again.
+        .target(name: "CoverArt", dependencies: ["CTurboJPEG", "CPNG"], swiftSettings: strictSettings),
+        /// Covers as terminals show them: half-blocks, kitty graphics (and its Unicode placeholders), iTerm2
+        /// inline images, sixel (libchafa); tmux passthrough; reading what a terminal answers to queries.
+        .target(name: "TerminalArt", dependencies: ["CoverArt", "CChafa"], swiftSettings: strictSettings),
         .target(
             name: "CurlTransfer",
             dependencies: ["CCurl", "OSThreads", .product(name: "SystemPackage", package: "swift-system")],
@@ -85,7 +93,7 @@ let package = Package(
 
         /// The terminal UI's logic: state, reducer, keymap, and rendering to a text frame. No terminal
         /// here, so tests drive it directly; the ncurses layer lives in `TermPlayer`.
-        .target(name: "TerminalUI", dependencies: ["LibraryModel", "PlayerCore"], swiftSettings: strictSettings),
+        .target(name: "TerminalUI", dependencies: ["LibraryModel", "PlayerCore", "TerminalArt"], swiftSettings: strictSettings),
 
         // MARK: The bundled library service
 
@@ -139,6 +147,7 @@ let package = Package(
                 "CatalogPostgres",
                 "ListeningFormats",
                 "OSThreads",
+                "CoverArt",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -168,6 +177,8 @@ let package = Package(
                 "OSThreads",
                 "MPEGAudio",
                 "CurlTransfer",
+                "CoverArt",
+                "TerminalArt",
                 "CNcursesW",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -181,6 +192,8 @@ let package = Package(
         .testTarget(name: "LibraryModelTests", dependencies: ["LibraryModel"], swiftSettings: testSettings),
         .testTarget(name: "ListeningFormatsTests", dependencies: ["ListeningFormats", "LibraryModel"], swiftSettings: testSettings),
         .testTarget(name: "MPEGAudioTests", dependencies: ["MPEGAudio", "TestSupport"], swiftSettings: testSettings),
+        .testTarget(name: "CoverArtTests", dependencies: ["CoverArt", "TestSupport"], swiftSettings: testSettings),
+        .testTarget(name: "TerminalArtTests", dependencies: ["TerminalArt", "CoverArt", "TestSupport"], swiftSettings: testSettings),
         .testTarget(
             name: "CatalogTests",
             dependencies: [
@@ -198,6 +211,7 @@ let package = Package(
                 "LibraryModel",
                 "Catalog",
                 "CatalogSQLite",
+                "CoverArt",
                 "AWSClients",
                 "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -5,8 +5,9 @@
 #   scripts/ensure-deps.sh bench   test + the peers the benchmarks compare against (mpg123, wrk, …)
 set -euo pipefail
 
-build_packages=(pkg-config libncursesw5-dev libmpg123-dev libpulse-dev libcurl4-openssl-dev libsqlite3-dev)
-test_packages=(sox libsox-fmt-mp3 lame pulseaudio pulseaudio-utils tmux python3-pip postgresql)
+build_packages=(pkg-config libncursesw5-dev libmpg123-dev libpulse-dev libcurl4-openssl-dev libsqlite3-dev
+  libturbojpeg0-dev libpng-dev libchafa-dev libglib2.0-dev)
+test_packages=(sox libsox-fmt-mp3 lame pulseaudio pulseaudio-utils tmux python3-pip postgresql libsixel-bin)
 bench_packages=(mpg123 cmus tmux wrk procps)
 # import name=pip requirement; the S3/SQS server, the AWS SDK the tests set it up with, and the template linter.
 test_python=(openapi_spec_validator=openapi-spec-validator moto.server="moto[server]" boto3=boto3 cfnlint=cfn-lint)
