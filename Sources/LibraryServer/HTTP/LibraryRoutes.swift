@@ -1,4 +1,5 @@
 import Catalog
+import CoverArt
 import Foundation
 import AWSClients
 import HTTPTypes
@@ -16,6 +17,7 @@ public struct LibraryRoutes: Sendable {
     let fallbackHost: String
     /// Songs read from the catalog per round trip while streaming a listing: bounds memory per request.
     let listingPageSize: Int
+    let covers = ScaledCovers()
 
     public init(library: LibraryService, accounts: Accounts, links: MediaLinks, fallbackHost: String, listingPageSize: Int = 1000) {
         self.library = library
@@ -155,6 +157,9 @@ public struct LibraryRoutes: Sendable {
         guard let info = try await library.bucket.info(key) else {
             throw APIError.notFound("no object \(key) in the bucket")
         }
+        if let size = try FormQuery.number("size", in: FormQuery.parse(request.uri.query), range: 1...Int.max) {
+            return try await scaledCover(key, info: info, size: size, request: request)
+        }
         let etag = "\"\(info.etag)\""
         var headers: HTTPFields = [
             .contentType: key.part.contentType,
@@ -194,6 +199,34 @@ public struct LibraryRoutes: Sendable {
             }
             return Response(status: .partialContent, headers: headers, body: body)
         }
+    }
+
+    /// A cover scaled to fit `size` × `size` (at most `ScaledCovers.largestSize`), as JPEG.
+    private func scaledCover(_ key: ObjectKey, info: ObjectInfo, size requested: Int, request: Request) async throws -> Response {
+        guard key.part == .cover || key.part == .pngCover else {
+            throw APIError.badRequest("size is for covers (.jpg, .png), not \(key)")
+        }
+        let size = min(requested, ScaledCovers.largestSize)
+        let etag = "\"\(info.etag)-\(size)\""
+        let headers: HTTPFields = [.contentType: "image/jpeg", .eTag: etag, .lastModified: HTTPDate.format(info.lastModified), .cacheControl: "no-cache"]
+        if let candidates = request.headers[.ifNoneMatch], candidates.split(separator: ",").contains(where: { $0.trimmingSpaces() == etag }) {
+            return Response(status: .notModified, headers: headers)
+        }
+        let bucket = library.bucket
+        let scaled: [UInt8]
+        do {
+            scaled = try await covers.scaled("\(key.name)|\(info.etag)", size: size) {
+                try await bucket.contents(of: key, limit: CoverDecoder.maximumBytes)
+            }
+        } catch let error as CoverError {
+            throw APIError(.unprocessableContent, "\(key) cannot be shown: \(error)")
+        } catch let error as BucketError {
+            if case .tooLarge = error { throw APIError(.unprocessableContent, "\(key) is larger than a cover may be (\(CoverDecoder.maximumBytes) bytes)") }
+            throw error
+        }
+        var response = Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: scaled)))
+        response.headers[.contentLength] = String(scaled.count)
+        return response
     }
 
     // MARK: Bundles

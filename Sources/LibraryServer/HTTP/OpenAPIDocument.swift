@@ -57,6 +57,7 @@ enum OpenAPIDocument {
             "operationId": "getMedia",
             "parameters": [
               {"name": "key", "in": "path", "required": true, "description": "<id>.mp3, <id>.jpg, <id>.png or <id>.json", "schema": {"type": "string"}},
+              {"name": "size", "in": "query", "description": "Covers only: the cover as a JPEG that fits size × size pixels (at most 1024; never upscaled), scaled once and cached", "schema": {"type": "integer", "minimum": 1}},
               {"name": "Range", "in": "header", "schema": {"type": "string", "example": "bytes=0-1023"}},
               {"name": "If-Range", "in": "header", "schema": {"type": "string"}},
               {"name": "If-None-Match", "in": "header", "schema": {"type": "string"}}
@@ -67,7 +68,8 @@ enum OpenAPIDocument {
               "304": {"description": "Not modified (If-None-Match)"},
               "400": {"$ref": "#/components/responses/Error"},
               "404": {"$ref": "#/components/responses/Error"},
-              "416": {"$ref": "#/components/responses/Error"}
+              "416": {"$ref": "#/components/responses/Error"},
+              "422": {"$ref": "#/components/responses/Error"}
             }
           },
           "head": {

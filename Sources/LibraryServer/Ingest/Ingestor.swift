@@ -1,4 +1,5 @@
 public import Catalog
+import CoverArt
 import Foundation
 public import LibraryModel
 public import Logging
@@ -71,7 +72,8 @@ public struct Ingestor: Sendable {
         if let existing, let audio = objects[.audio],
             existing.metadataETag == metadataObject.etag, existing.audioETag == audio.etag,
             existing.coverETag == cover?.etag, existing.coverKey == cover?.key,
-            try await catalog.problem(id.rawValue) == nil
+            // No problem, or only a warning about a listed song (its cover).
+            try await catalog.problem(id.rawValue).map({ $0.state == .ingested }) ?? true
         {
             return Outcome(state: .ingested, reason: nil, changed: false)
         }
@@ -135,7 +137,27 @@ public struct Ingestor: Sendable {
         )
         try await catalog.upsert(record)
         logger.info("ingested \(id): \(title) — \(record.artist.isEmpty ? "unknown artist" : record.artist)")
+        if let cover, let warning = await coverWarning(cover.key) {
+            // The song is listed all the same; status says why its cover will not show.
+            try await catalog.record(ProblemRecord(subject: id.rawValue, state: .ingested, reason: warning))
+            logger.notice("\(id): \(warning)")
+            return Outcome(state: .ingested, reason: warning, changed: true)
+        }
         return Outcome(state: .ingested, reason: nil, changed: true)
+    }
+
+    /// Why a cover cannot be shown (not an image, damaged, too big); nil when it can. Decoded whole, as
+    /// only that finds a file cut short, but small: JPEGs are scaled down eightfold while decoding.
+    private func coverWarning(_ key: ObjectKey) async -> String? {
+        do {
+            let bytes = try await bucket.contents(of: key, limit: CoverDecoder.maximumBytes)
+            try await NIOThreadPool.singleton.runIfActive { _ = try CoverDecoder.decode(bytes, fitting: CoverSize(square: 64)) }
+            return nil
+        } catch BucketError.tooLarge(_, let size, _) {
+            return "\(key) is \(size) bytes, more than a cover may be (\(CoverDecoder.maximumBytes)); the song is listed, its cover will not show"
+        } catch {
+            return "\(key): \(error); the song is listed, its cover will not show"
+        }
     }
 
     /// Records an object in the bucket that is not part of any bundle, so status can say why it is ignored.
