@@ -17,6 +17,7 @@ static inline int tp_color_pair(int pair) { return COLOR_PAIR(pair); }
 static inline void tp_screen_size(int *rows, int *columns) { getmaxyx(stdscr, *rows, *columns); }
 static inline WINDOW *tp_stdscr(void) { return stdscr; }
 static inline int tp_colors(void) { return COLORS; }
+static inline int tp_color_pairs(void) { return COLOR_PAIRS; }
 
 // Attributes are NCURSES_BITS macros, and wattr_set may be one too.
 static inline int tp_attr_reverse(void) { return A_REVERSE; }

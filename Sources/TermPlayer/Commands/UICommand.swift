@@ -6,6 +6,7 @@ import LibraryServer
 import OSThreads
 import PlayerCore
 import SystemPackage
+import TerminalArt
 import TerminalUI
 
 /// Bare `termplayer`: the terminal UI.
@@ -26,6 +27,12 @@ struct UICommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("The local library, when no service is configured (default: the standard library folder).", valueName: "dir"))
     var library: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Cover art: auto, kitty, iterm, sixel, blocks or off (default: TERMPLAYER_ART, else `art = …` in the config file, else auto).",
+            valueName: "mode"))
+    var art: String?
 
     func run() async throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
@@ -48,6 +55,14 @@ struct UICommand: AsyncParsableCommand {
         let serverURL = client.server
         defer { embedded?.stop() }
 
+        let environment = ProcessInfo.processInfo.environment
+        let artText = art ?? environment["TERMPLAYER_ART"].flatMap { $0.isEmpty ? nil : $0 } ?? config.art ?? "auto"
+        guard let artSetting = ArtSetting(parsing: artText) else {
+            throw CommandFailure(message: "cover art is auto, kitty, iterm, sixel, blocks or off, not \(artText)")
+        }
+        // The terminal is asked what it can show before ncurses takes it over.
+        let probe = TerminalProbe.ask(setting: artSetting, environment: environment)
+
         let inbox = ActionInbox()
         let screen: CursesScreen
         do {
@@ -60,8 +75,18 @@ struct UICommand: AsyncParsableCommand {
             serverName: embedded == nil ? serverURL : "local library", keymap: keymap)
         state.message = keymapProblem
         if Self.terminalLacksSymbols { state.glyphs = .ascii }
+        let colors = screen.colorMode == .full ? 256 : screen.colorMode == .eight ? 8 : 0
+        var choice = ArtChoice.choose(
+            setting: artSetting, replies: probe.replies, environment: environment, colors: colors, isTTY: true,
+            tmuxPassthrough: probe.tmuxPassthrough)
+        // Half-blocks are colours; without 256 of them they would be noise.
+        if choice.mode == .blocks, screen.colorMode != .full { choice.mode = .off }
+        let cellPixels = probe.replies?.cellPixels(columns: screen.width, rows: screen.height)
+        let cellAspect = cellPixels.map { Double($0.height) / Double(max(1, $0.width)) } ?? 2
+        let artStart = UILoop.ArtStart(
+            mode: choice.mode, cellAspect: cellAspect, cellPixels: cellPixels, hint: choice.hint, inTmux: ArtChoice.inTmux(environment))
         let player = Player(output: .pulse, session: CurlSession(name: "tp-stream")) { inbox.wake() }
-        let loop = UILoop(screen: screen, state: state, client: client, player: player, inbox: inbox, embedded: embedded)
+        let loop = UILoop(screen: screen, state: state, client: client, player: player, inbox: inbox, embedded: embedded, art: artStart)
         // ncurses belongs to one thread of our own, never to Swift concurrency's pool.
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             OSThread.detach(name: "tp-ui") {

@@ -6,6 +6,8 @@ struct UserConfig {
     var folder: URL
     /// The service to use when neither --server nor TERMPLAYER_SERVER says.
     var server: String?
+    /// Cover art (`art = auto|kitty|iterm|sixel|blocks|off`) when neither --art nor TERMPLAYER_ART says.
+    var art: String?
 
     static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(CommandFailure) -> UserConfig {
         let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
@@ -24,7 +26,8 @@ struct UserConfig {
                 .trimmingCharacters(in: CharacterSet(charactersIn: "\""))
             switch name {
             case "server": config.server = value.isEmpty ? nil : value
-            default: throw CommandFailure(message: "\(file.path), line \(number + 1): unknown setting \(name) (known: server)")
+            case "art": config.art = value.isEmpty ? nil : value
+            default: throw CommandFailure(message: "\(file.path), line \(number + 1): unknown setting \(name) (known: server, art)")
             }
         }
         return config

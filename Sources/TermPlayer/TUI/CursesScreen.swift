@@ -1,4 +1,5 @@
 internal import CNcursesW
+import TerminalArt
 import TerminalUI
 
 #if canImport(Glibc)
@@ -25,6 +26,19 @@ final class CursesScreen {
     private var looks: [CellStyle: (attributes: Int32, pair: Int16)] = [:]
     private var lastFrame: Frame?
     private var wideBuffer: [wchar_t] = []
+    /// The stream ncurses writes to; pictures are written after it is flushed.
+    private let output: UnsafeMutablePointer<FILE>
+    /// Colour pairs made for cover art's colours, by (foreground, background) palette index.
+    private var artPairs: [ArtPairKey: Int16] = [:]
+    /// The first pair art may use: the styles' pairs come before it.
+    private static let firstArtPair: Int16 = 64
+    /// Set when the last frame was drawn onto a cleared screen: whatever pictures were on it are gone.
+    private(set) var repaintedEverything = false
+
+    private struct ArtPairKey: Hashable {
+        var foreground: Int16
+        var background: Int16
+    }
 
     /// "ncurses 6.4.20221231", for `termplayer version`.
     static var libraryVersion: String { String(cString: curses_version()) }
@@ -37,6 +51,7 @@ final class CursesScreen {
             throw StartError(description: "cannot start the terminal UI for TERM=\(term): set TERM to your terminal's type (xterm-256color, screen, vt100…)")
         }
         _ = set_term(screen)
+        self.output = output
         TerminalRestorer.installCrashHandlers()
         raw()  // Ctrl-C and Ctrl-Z arrive as keys; q and Ctrl-C quit cleanly.
         noecho()
@@ -135,25 +150,30 @@ final class CursesScreen {
     /// Draws `frame` if it differs from the last one: only its changed rows are handed to ncurses, which
     /// then sends only the cells that changed.
     func draw(_ frame: Frame) {
+        repaintedEverything = false
         guard frame != lastFrame else { return }
         let previous = lastFrame.flatMap { $0.width == frame.width && $0.height == frame.height ? $0 : nil }
         lastFrame = frame
-        if previous == nil { werase(tp_stdscr()) }
+        if previous == nil {
+            werase(tp_stdscr())
+            repaintedEverything = true
+        }
         for y in 0..<min(frame.height, height) {
             if let previous, previous.row(y) == frame.row(y) { continue }
             var x = 0
             while x < min(frame.width, width) {
-                // One run of cells in the same style at a time.
+                // One run of cells in the same style and colours at a time.
                 let style = frame[x, y].style
+                let color = frame[x, y].color
                 let start = x
                 wideBuffer.removeAll(keepingCapacity: true)
-                while x < frame.width, frame[x, y].style == style {
+                while x < frame.width, frame[x, y].style == style, frame[x, y].color == color {
                     if let character = frame[x, y].character {
                         for scalar in character.unicodeScalars { wideBuffer.append(wchar_t(bitPattern: scalar.value)) }
                     }
                     x += 1
                 }
-                let look = looks[style] ?? (0, 0)
+                let look = color.flatMap(artLook) ?? looks[style] ?? (0, 0)
                 tp_set_attributes(look.attributes, look.pair)
                 wideBuffer.append(0)
                 // The bottom-right cell cannot be written without scrolling; ncurses reports ERR, harmlessly.
@@ -163,6 +183,57 @@ final class CursesScreen {
         tp_set_attributes(0, 0)
         wnoutrefresh(tp_stdscr())
         doupdate()
+    }
+
+    /// Ctrl-L: the whole screen is written again on the next draw, as if nothing were on it.
+    func redrawEverything() {
+        clearok(tp_stdscr(), true)
+        lastFrame = nil
+    }
+
+    /// Has ncurses write these cells again now, whatever it thinks is on them: a picture drawn over them
+    /// is gone.
+    func repaint(x: Int, y: Int, columns: Int, rows: Int) {
+        guard rows > 0, y >= 0, y < height else { return }
+        wredrawln(tp_stdscr(), Int32(y), Int32(min(rows, height - y)))
+        wrefresh(tp_stdscr())
+    }
+
+    /// Bytes for the terminal itself (pictures), after what ncurses has written.
+    func writeDirectly(_ text: String) {
+        fflush(output)
+        var text = text
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = write(STDOUT_FILENO, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
+                if written > 0 { offset += written } else if written == -1, errno == EINTR { continue } else { return }
+            }
+        }
+    }
+
+    /// The pair drawing a cover cell's own colours; nil without colour (art is off then anyway).
+    private func artLook(_ color: CellColor) -> (attributes: Int32, pair: Int16)? {
+        guard colorMode == .full else { return nil }
+        func index(_ color: ArtColor?) -> Int16 {
+            switch color {
+            case .palette(let index)?: Int16(index)
+            case .rgb(let rgb)?: Int16(rgb.nearestXterm256())
+            case nil: -1
+            }
+        }
+        let key = ArtPairKey(foreground: index(color.foreground), background: index(color.background))
+        if let pair = artPairs[key] { return (0, pair) }
+        let limit = Int16(clamping: min(Int(tp_color_pairs()), Int(Int16.max)))
+        var pair = Self.firstArtPair + Int16(artPairs.count)
+        if pair >= limit {
+            // Out of pairs: start over. Cells drawn with the old ones keep their colours until redrawn.
+            artPairs.removeAll()
+            pair = Self.firstArtPair
+        }
+        init_pair(pair, key.foreground, key.background)
+        artPairs[key] = pair
+        return (0, pair)
     }
 
     private func defineLooks() {

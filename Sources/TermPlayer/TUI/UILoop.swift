@@ -3,6 +3,7 @@ import Foundation
 import LibraryModel
 import OSThreads
 import PlayerCore
+import TerminalArt
 import Synchronization
 import TerminalUI
 
@@ -26,11 +27,31 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
     /// the service keeps the last one it receives, and playlist edits name the version before them.
     private let changes = SerialWork()
     private var plays = PlayTracker()
+    /// Covers: fetched and encoded off this thread; pictures put on screen after each frame's text.
+    private let covers: CoverWorker
+    private let pictures: PixelArtWriter
+    /// The art mode the terminal can show, told to the state as the loop starts.
+    private let art: ArtStart
     /// `TERMPLAYER_FRAME_LOG=FILE`: one line per keypress, microseconds from reading it to its frame on
     /// the terminal, then the key; `make bench` reads it.
     private let frameLog: UnsafeMutablePointer<FILE>? = getenv("TERMPLAYER_FRAME_LOG").flatMap { fopen($0, "a") }
 
-    init(screen: CursesScreen, state: AppState, client: LibraryClient, player: Player, inbox: ActionInbox, embedded: EmbeddedService?) {
+    /// What the terminal was found to show, before the loop started.
+    struct ArtStart {
+        var mode: ArtMode
+        var cellAspect: Double
+        var cellPixels: PixelSize?
+        var hint: String?
+        var inTmux: Bool
+    }
+
+    init(
+        screen: CursesScreen, state: AppState, client: LibraryClient, player: Player, inbox: ActionInbox, embedded: EmbeddedService?,
+        art: ArtStart
+    ) {
+        self.art = art
+        covers = CoverWorker(token: client.token, cellPixels: art.cellPixels)
+        pictures = PixelArtWriter(mode: art.mode, inTmux: art.inTmux)
         self.screen = screen
         self.state = state
         self.client = client
@@ -43,6 +64,7 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
     func run() {
         defer { screen.stop() }
         dispatch(.resized(width: screen.width, height: screen.height))
+        dispatch(.artModeChosen(art.mode, cellAspect: art.cellAspect, hint: art.hint))
         perform(.loadLibrary(after: .zero))
         watchHealth()
         var keyRead: (at: ContinuousClock.Instant, keys: String)?
@@ -51,6 +73,7 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
             let frame = Renderer.render(state)
             let drawing = ContinuousClock.now
             screen.draw(frame)
+            pictures.sync(frame: frame, state: state, payloads: covers.payloads, screen: screen)
             if let (started, keys) = keyRead, let frameLog {
                 let now = ContinuousClock.now
                 let micros = { (duration: Duration) in duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000 }
@@ -82,6 +105,7 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
         if let play = plays.finish() { report(play) }
         // What was played last is worth a moment on the way out, not a hang.
         changes.finish(within: .seconds(2))
+        covers.shutdown()
     }
 
     private static let started = ContinuousClock.now
@@ -190,6 +214,13 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
             edit(id) { client in try await client.removeFromPlaylist(id, PlaylistRemoval(positions: positions, version: version)) }
         case .movePlaylistEntry(let id, let from, let to, let version):
             edit(id) { client in try await client.moveInPlaylist(id, PlaylistMove(from: from, to: to, version: version)) }
+        case .loadCover(let key, let mode):
+            covers.load(key, mode: mode, cellAspect: state.art.cellAspect) { [inbox] in inbox.post($0) }
+        case .cancelCover(let key):
+            covers.cancel(key)
+        case .redrawScreen:
+            screen.redrawEverything()
+            pictures.forgetEverything()
         }
     }
 

@@ -18,6 +18,7 @@ public enum Command: String, Sendable, CaseIterable {
     case addToPlaylist = "add-to-playlist", saveQueue = "save-queue"
     case newPlaylist = "new-playlist", renamePlaylist = "rename-playlist", deletePlaylist = "delete-playlist"
     case removeFromPlaylist = "remove-from-playlist", moveEntryDown = "move-entry-down", moveEntryUp = "move-entry-up"
+    case toggleArt = "toggle-art", showCover = "show-cover", redraw
 
     /// One line for the help overlay.
     public var summary: String {
@@ -65,6 +66,9 @@ public enum Command: String, Sendable, CaseIterable {
         case .removeFromPlaylist: "remove the song (view 6)"
         case .moveEntryDown: "move song down (view 6)"
         case .moveEntryUp: "move song up (view 6)"
+        case .toggleArt: "covers on / off"
+        case .showCover: "the cover, large"
+        case .redraw: "redraw the screen"
         case .help: "this help"
         case .quit: "quit"
         case .loadDemo: "load the demo songs into an empty library"
@@ -97,6 +101,7 @@ public struct Keymap: Sendable, Equatable {
         .character("x"): .removeFromPlaylist, .character("J"): .moveEntryDown, .character("K"): .moveEntryUp,
         .character("?"): .help, .character("q"): .quit, .control("c"): .quit,
         .character("D"): .loadDemo,
+        .character("A"): .toggleArt, .character("i"): .showCover, .control("l"): .redraw,
     ])
 
     public init(bindings: [Key: Command]) {

@@ -9,8 +9,10 @@ public enum Renderer {
             drawTooSmall(state, into: &frame)
             return frame
         }
+        // Where covers go, from the state alone; none unless art is on and the window has room.
+        let slots = ArtLayout.slots(for: state)
         drawTabs(state, into: &frame)
-        let body = 1..<(state.height - 2 - state.statusRows)
+        let body = state.bodyRows
         switch state.view {
         case .songs: drawSongsView(state, rows: body, into: &frame)
         case .genres: drawGenresView(state, rows: body, into: &frame)
@@ -20,8 +22,16 @@ public enum Renderer {
         case .playlists: drawPlaylistsView(state, rows: body, into: &frame)
         case .history: drawHistoryView(state, rows: body, into: &frame)
         }
-        drawNowPlaying(state, into: &frame)
+        if let panel = slots.first(where: { $0.place == .nowPlaying }) {
+            drawCoverPanel(state, cover: panel, into: &frame)
+        } else {
+            drawNowPlaying(state, x: 0, width: frame.width, into: &frame)
+        }
+        for slot in slots where slot.place != .large { drawCover(slot, state, into: &frame) }
         drawStatusLine(state, into: &frame)
+        // Overlays last: whatever they cover of a picture's region takes that region out of
+        // `frame.artRegions`, so no picture is ever drawn over them.
+        if let large = slots.first(where: { $0.place == .large }) { drawLargeCover(state, cover: large, into: &frame) }
         if state.isShowingHelp { drawHelp(state, into: &frame) }
         if let popup = state.popup { drawPopup(popup, state, into: &frame) }
         return frame
@@ -67,11 +77,12 @@ public enum Renderer {
         }
     }
 
-    private static func drawNowPlaying(_ state: AppState, into frame: inout Frame) {
+    /// The two now-playing lines, from column `left` to the right edge (`width` columns).
+    static func drawNowPlaying(_ state: AppState, x left: Int, width: Int, into frame: inout Frame) {
         let player = state.player
         let top = frame.height - 2 - state.statusRows
-        frame.fill(.bar, x: 0, y: top, width: frame.width)
-        frame.fill(.bar, x: 0, y: top + 1, width: frame.width)
+        frame.fill(.bar, x: left, y: top, width: width)
+        frame.fill(.bar, x: left, y: top + 1, width: width)
         let symbol: String = switch player.status {
         case .playing: "▶"
         case .paused: "‖"
@@ -88,23 +99,23 @@ public enum Renderer {
             if !track.artist.isEmpty { line += " — \(track.artist)" }
             if !track.album.isEmpty { line += " · \(track.album)" }
             let stars = (marks?.rating ?? 0) > 0 ? " \(state.glyphs.stars(marks?.rating ?? 0)) " : ""
-            let starsWidth = frame.width >= 50 ? TextWidth.columns(of: stars) : 0
-            frame.put(TextWidth.truncate(line, to: frame.width - starsWidth), x: 0, y: top, style: .bar)
-            if marks?.liked == true { frame.paint(.likedOnBar, x: titleStart, y: top, width: 1) }
-            if starsWidth > 0 { frame.put(stars, x: frame.width - starsWidth, y: top, style: .bar) }
+            let starsWidth = width >= 50 ? TextWidth.columns(of: stars) : 0
+            frame.put(TextWidth.truncate(line, to: width - starsWidth), x: left, y: top, style: .bar)
+            if marks?.liked == true { frame.paint(.likedOnBar, x: left + titleStart, y: top, width: 1) }
+            if starsWidth > 0 { frame.put(stars, x: left + width - starsWidth, y: top, style: .bar) }
         } else {
-            frame.put(" \(symbol) nothing playing — Enter plays the song under the cursor", x: 0, y: top, style: .bar)
+            frame.put(" \(symbol) nothing playing — Enter plays the song under the cursor", x: left, y: top, style: .bar, limit: width)
         }
 
         let elapsed = PlaybackClock.format(player.track == nil ? nil : player.position)
         let total = PlaybackClock.format(player.duration)
         // Narrow windows show only the flags that are on.
-        let flags = frame.width >= 60
+        let flags = width >= 60
             ? "vol \(player.volume)%  \(player.shuffle ? "shuffle" : "in order")  repeat \(player.repeatMode.rawValue) "
             : "vol \(player.volume)%\(player.shuffle ? " shuffle" : "")\(player.repeatMode == .off ? "" : " repeat \(player.repeatMode.rawValue)") "
-        let left = player.track == nil ? " " : " \(elapsed) / \(total.isEmpty ? "?" : total) "
-        let barWidth = frame.width - TextWidth.columns(of: left) - TextWidth.columns(of: flags) - 2
-        var x = frame.put(left, x: 0, y: top + 1, style: .bar)
+        let elapsedText = player.track == nil ? " " : " \(elapsed) / \(total.isEmpty ? "?" : total) "
+        let barWidth = width - TextWidth.columns(of: elapsedText) - TextWidth.columns(of: flags) - 2
+        var x = frame.put(elapsedText, x: left, y: top + 1, style: .bar)
         if barWidth >= 5 {
             let fraction = player.duration.map { $0 > 0 ? min(1, player.position / $0) : 0 } ?? 0
             let filled = Int((Double(barWidth) * fraction).rounded(.down))
@@ -112,7 +123,7 @@ public enum Renderer {
             frame.put(String(repeating: "─", count: barWidth - filled), x: x + filled, y: top + 1, style: .bar)
             x += barWidth + 1
         }
-        frame.put(flags, x: max(x, frame.width - TextWidth.columns(of: flags)), y: top + 1, style: .bar)
+        frame.put(flags, x: max(x, left + width - TextWidth.columns(of: flags)), y: top + 1, style: .bar)
     }
 
     private static func drawStatusLine(_ state: AppState, into frame: inout Frame) {
@@ -158,13 +169,18 @@ public enum Renderer {
         drawDivider(x: paneWidth, rows: rows, into: &frame)
     }
 
+    /// The width of each of view 3's first two panes.
+    static func artistsPaneWidth(_ width: Int) -> Int { max(12, width / 4) }
+
     private static func drawArtistsView(_ state: AppState, rows: Range<Int>, into frame: inout Frame) {
-        let paneWidth = max(12, frame.width / 4)
+        let paneWidth = artistsPaneWidth(frame.width)
+        // The album's cover, when it shows, takes the bottom of the albums pane and a blank row above it.
+        let albumRows = ArtLayout.albumBox(state).map { rows.lowerBound..<max(rows.lowerBound + 1, $0.y - 1) } ?? rows
         let artists = state.library.artists
         let albums = state.selectedArtistAlbums
         drawNames(count: artists.count, { artists[$0].name.isEmpty ? "(no artist)" : artists[$0].name }, cursor: state.artists, focused: state.focus == 0, heading: "Artists", x: 0, width: paneWidth, rows: rows, into: &frame)
         drawDivider(x: paneWidth, rows: rows, into: &frame)
-        drawNames(count: albums.count, { "\(albums[$0].name.isEmpty ? "(no album)" : albums[$0].name) (\(albums[$0].songs.count))" }, cursor: state.albums, focused: state.focus == 1, heading: "Albums", x: paneWidth + 1, width: paneWidth, rows: rows, into: &frame)
+        drawNames(count: albums.count, { "\(albums[$0].name.isEmpty ? "(no album)" : albums[$0].name) (\(albums[$0].songs.count))" }, cursor: state.albums, focused: state.focus == 1, heading: "Albums", x: paneWidth + 1, width: paneWidth, rows: albumRows, into: &frame)
         drawDivider(x: 2 * paneWidth + 1, rows: rows, into: &frame)
         drawSongTable(state, songs: state.selectedAlbumSongs, cursor: state.albumSongs, focused: state.focus == 2,
                       x: 2 * paneWidth + 2, width: frame.width - 2 * paneWidth - 2, rows: rows, heading: "Songs", into: &frame)

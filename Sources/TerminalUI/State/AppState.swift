@@ -123,6 +123,8 @@ public struct AppState: Sendable, Equatable {
     public var popup: Popup?
     /// How likes and stars are drawn.
     public var glyphs = MarkGlyphs.standard
+    /// Album art: off until the terminal layer says how this terminal shows it (`.artModeChosen`).
+    public var art = ArtState()
 
     public init(width: Int, height: Int, serverName: String, keymap: Keymap = .standard) {
         self.width = width
@@ -143,6 +145,13 @@ public struct AppState: Sendable, Equatable {
         return max(1, min(3, TextWidth.wrap(message.text, to: width).count))
     }
 
-    /// Rows a list has: all but the tab bar, the list heading, two now-playing lines and the status line.
-    public var listRows: Int { max(1, height - 4 - statusRows) }
+    /// Rows the bottom area takes above the status line: the two now-playing lines, or the cover panel
+    /// (`ArtLayout.panelRows`) when covers show and the window has room for it.
+    public var nowPlayingRows: Int { ArtLayout.showsPanel(self) ? ArtLayout.panelRows : 2 }
+
+    /// The rows between the tab bar and the now-playing lines, where the views draw.
+    public var bodyRows: Range<Int> { 1..<max(1, height - nowPlayingRows - statusRows) }
+
+    /// Rows a list has: all but the tab bar, the list heading, the now-playing lines and the status line.
+    public var listRows: Int { max(1, height - 2 - nowPlayingRows - statusRows) }
 }

@@ -1,25 +1,48 @@
 public import LibraryModel
 public import PlayerCore
 
-/// One song as the UI lists and plays it: the fields it shows, the listener's marks, and its URL. Decoded
-/// straight from the API's `/songs` (other fields are skipped).
+/// One song as the UI lists and plays it: the fields it shows, the listener's marks, its URL and its
+/// cover's. Decoded straight from the API's `/songs` (other fields are skipped).
 public struct LibrarySong: Sendable, Equatable, Identifiable, Decodable {
-    // Stored in this order, and the marks in small integers, so that a song takes 144 bytes rather than
-    // 168: the library holds 100,000 of them or more.
+    // Stored in this order, with the year, the length and the marks in small fields and the cover's URL
+    // as two bits when it is the audio file's with `.jpg` or `.png` for its extension (as the service
+    // serves them), so that a song takes 144 bytes rather than 200: the library holds 100,000 of them or
+    // more.
     public var id: String
     public var title: String
     public var artist: String
     public var album: String
     public var genre: String
-    public var file: String
+    public var file: String {
+        // A cover kept as "the file's, with .jpg" stays the same URL when the file's changes.
+        didSet {
+            guard imageForm == .jpeg || imageForm == .png, let stem = Self.stem(of: oldValue) else { return }
+            (imageForm, otherImage) = Self.storedImage(stem + (imageForm == .jpeg ? ".jpg" : ".png"), file: file)
+        }
+    }
     /// ISO 8601, nil when never played.
     public var lastPlayed: String?
-    public var year: Int?
+    /// The length in seconds; NaN when unknown.
+    private var storedDuration: Double
+    /// A cover URL that is not the file's with another extension (a presigned URL, a Subsonic server's).
+    private var otherImage: ImageURL?
+    /// `Int32.min` when unknown.
+    private var storedYear: Int32
+    private var storedPlays: UInt32
     /// The listener's marks. A server from before listeners sends none of them: unliked, unrated, unplayed.
     public var liked: Bool
     private var storedRating: UInt8
-    private var storedPlays: UInt32
-    public var duration: Double?
+    private var imageForm: ImageForm
+
+    public var year: Int? {
+        get { storedYear == Int32.min ? nil : Int(storedYear) }
+        set { storedYear = newValue.map { Int32(clamping: max(Int(Int32.min) + 1, $0)) } ?? Int32.min }
+    }
+
+    public var duration: Double? {
+        get { storedDuration.isNaN ? nil : storedDuration }
+        set { storedDuration = newValue ?? .nan }
+    }
 
     /// 0–5 stars; 0 is unrated.
     public var rating: Int {
@@ -33,12 +56,27 @@ public struct LibrarySong: Sendable, Equatable, Identifiable, Decodable {
         set { storedPlays = UInt32(clamping: max(0, newValue)) }
     }
 
+    /// The cover's URL (`image` in `/songs`); nil when the song has none.
+    public var image: String? {
+        get {
+            switch imageForm {
+            case .none: nil
+            case .other: otherImage?.url
+            case .jpeg, .png: Self.stem(of: file).map { $0 + (imageForm == .jpeg ? ".jpg" : ".png") }
+            }
+        }
+        set { (imageForm, otherImage) = Self.storedImage(newValue, file: file) }
+    }
+
     public init(
         id: String, title: String, artist: String = "", album: String = "", genre: String = "", year: Int? = nil, duration: Double? = nil,
-        file: String, liked: Bool = false, rating: Int = 0, plays: Int = 0, lastPlayed: String? = nil
+        file: String, image: String? = nil, liked: Bool = false, rating: Int = 0, plays: Int = 0, lastPlayed: String? = nil
     ) {
         (self.id, self.title, self.artist, self.album, self.genre) = (id, title, artist, album, genre)
-        (self.year, self.duration, self.file) = (year, duration, file)
+        self.file = file
+        storedYear = year.map { Int32(clamping: max(Int(Int32.min) + 1, $0)) } ?? Int32.min
+        storedDuration = duration ?? .nan
+        (imageForm, otherImage) = Self.storedImage(image, file: file)
         // Marks come from the service: kept within what they can mean.
         (self.liked, self.lastPlayed) = (liked, lastPlayed)
         storedRating = UInt8(min(5, max(0, rating)))
@@ -47,12 +85,12 @@ public struct LibrarySong: Sendable, Equatable, Identifiable, Decodable {
 
     public init(_ song: Song) {
         self.init(id: song.id, title: song.title, artist: song.artist, album: song.album, genre: song.genre,
-                  year: song.year, duration: song.duration, file: song.file,
+                  year: song.year, duration: song.duration, file: song.file, image: song.image,
                   liked: song.liked ?? false, rating: song.rating ?? 0, plays: song.plays ?? 0, lastPlayed: song.lastPlayed)
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, title, artist, album, genre, year, duration, file, liked, rating, plays, lastPlayed
+        case id, title, artist, album, genre, year, duration, file, image, liked, rating, plays, lastPlayed
     }
 
     public init(from decoder: any Decoder) throws {
@@ -66,6 +104,7 @@ public struct LibrarySong: Sendable, Equatable, Identifiable, Decodable {
             year: try container.decodeIfPresent(Int.self, forKey: .year),
             duration: try container.decodeIfPresent(Double.self, forKey: .duration),
             file: try container.decode(String.self, forKey: .file),
+            image: try container.decodeIfPresent(String.self, forKey: .image),
             liked: try container.decodeIfPresent(Bool.self, forKey: .liked) ?? false,
             rating: try container.decodeIfPresent(Int.self, forKey: .rating) ?? 0,
             plays: try container.decodeIfPresent(Int.self, forKey: .plays) ?? 0,
@@ -74,6 +113,46 @@ public struct LibrarySong: Sendable, Equatable, Identifiable, Decodable {
 
     public var track: Track {
         Track(id: id, url: file, title: title, artist: artist, album: album, duration: duration)
+    }
+
+    public static func == (lhs: LibrarySong, rhs: LibrarySong) -> Bool {
+        lhs.id == rhs.id && lhs.title == rhs.title && lhs.artist == rhs.artist && lhs.album == rhs.album && lhs.genre == rhs.genre
+            && lhs.file == rhs.file && lhs.lastPlayed == rhs.lastPlayed && lhs.year == rhs.year && lhs.duration == rhs.duration
+            && lhs.liked == rhs.liked && lhs.rating == rhs.rating && lhs.plays == rhs.plays && lhs.image == rhs.image
+    }
+
+    /// How the cover's URL is kept.
+    private enum ImageForm: UInt8, Sendable {
+        case none
+        /// The file's URL with `.jpg` (`.png`) for its extension.
+        case jpeg, png
+        /// `otherImage`.
+        case other
+    }
+
+    /// A URL of its own, boxed: one pointer in the song, and only for covers the service does not serve
+    /// beside the audio.
+    private final class ImageURL: Sendable {
+        let url: String
+        init(_ url: String) { self.url = url }
+    }
+
+    private static func storedImage(_ image: String?, file: String) -> (ImageForm, ImageURL?) {
+        guard let image else { return (.none, nil) }
+        if let stem = stem(of: file), image.utf8.count == stem.utf8.count + 4, image.utf8.starts(with: stem.utf8) {
+            if image.hasSuffix(".jpg") { return (.jpeg, nil) }
+            if image.hasSuffix(".png") { return (.png, nil) }
+        }
+        return (.other, ImageURL(image))
+    }
+
+    /// The file's URL without its extension; nil without one, or with a query or fragment.
+    private static func stem(of file: String) -> String? {
+        let bytes = file.utf8
+        guard let dot = bytes.lastIndex(of: UInt8(ascii: ".")) else { return nil }
+        let tail = bytes[dot...]
+        guard !tail.contains(UInt8(ascii: "/")), !tail.contains(UInt8(ascii: "?")), !tail.contains(UInt8(ascii: "#")) else { return nil }
+        return String(file[..<dot])
     }
 }
 

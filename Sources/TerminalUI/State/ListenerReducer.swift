@@ -415,6 +415,7 @@ extension AppState {
     mutating func handlePopup(_ key: Key) -> [Effect] {
         guard let popup else { return [] }
         if key == .control("c") { return [.quit] }
+        if case .control = key, keymap.command(for: key) == .redraw { return [.redrawScreen] }
         switch popup {
         case .rating(let songID, let title, let choice):
             if case .character(let character) = key, let digit = character.wholeNumberValue, (0...5).contains(digit), character.isASCII {
@@ -531,7 +532,7 @@ extension AppState {
 extension LibrarySong {
     /// The API's shape of this song, for a playlist entry added here.
     var song: Song {
-        var song = Song(id: id, title: title, album: album, artist: artist, genre: genre, year: year, file: file, image: nil, duration: duration)
+        var song = Song(id: id, title: title, album: album, artist: artist, genre: genre, year: year, file: file, image: image, duration: duration)
         (song.liked, song.rating, song.plays, song.lastPlayed) = (liked, rating, plays, lastPlayed)
         return song
     }

@@ -1,6 +1,7 @@
 public import Foundation
 public import LibraryModel
 public import PlayerCore
+public import TerminalArt
 
 /// Something that happened: a key, a resize, an answer from the service, news from the player.
 public enum Action: Sendable {
@@ -42,6 +43,16 @@ public enum Action: Sendable {
     /// words ("today 21:15"), so the reducer reads no clock.
     case historyLoaded([HistoryEntry], now: Date, timeZone: TimeZone)
     case historyFailed(reason: String)
+
+    // MARK: Album art
+
+    /// Posted once at start by the terminal layer: how this terminal shows covers (`.off` when it cannot),
+    /// a cell's height ÷ width in pixels, and a line to say once on the status line.
+    case artModeChosen(ArtMode, cellAspect: Double, hint: String?)
+    /// The answer to `.loadCover`: the cover made for the key's size in the mode it was asked in.
+    case coverLoaded(ArtKey, CoverArtwork)
+    /// `.loadCover` found no cover, or one it could not decode: the quiet placeholder shows.
+    case coverFailed(ArtKey, reason: String)
 }
 
 /// Work for the runner, outside the pure state: talking to the service and the player, quitting.
@@ -83,6 +94,18 @@ public enum Effect: Sendable, Equatable {
     case movePlaylistEntry(id: String, from: Int, to: Int, version: Int)
     /// `GET /history`; answered by `.historyLoaded` or `.historyFailed`.
     case loadHistory
+
+    // MARK: Album art
+
+    /// Fetch the cover at `key.url` for a box of `key.columns × key.rows` cells and make it for `mode`
+    /// (decoding and encoding off the UI thread); answered by `.coverLoaded` or `.coverFailed`. The state
+    /// holds the key as `.loading` meanwhile.
+    case loadCover(ArtKey, ArtMode)
+    /// The cover asked for is no longer on screen, and has not arrived: stop the work if it can be
+    /// stopped. An answer that still comes is ignored.
+    case cancelCover(ArtKey)
+    /// Ctrl-L: clear the terminal and repaint everything, pictures included.
+    case redrawScreen
 }
 
 extension AppState {
@@ -91,8 +114,15 @@ extension AppState {
 
     /// Applies `action` and returns the work it asks for. Pure: no I/O, no clocks, no terminal.
     public mutating func reduce(_ action: Action) -> [Effect] {
+        let effects = apply(action)
         // A new message can take more status rows, and a new library or size fewer list rows.
-        defer { clampCursors() }
+        clampCursors()
+        // Whatever changed, the covers on screen follow from the state.
+        let covers = syncCovers()
+        return covers.isEmpty ? effects : effects + covers
+    }
+
+    private mutating func apply(_ action: Action) -> [Effect] {
         switch action {
         case .key(let key):
             return handle(key)
@@ -167,6 +197,15 @@ extension AppState {
         case .historyFailed(let reason):
             listener.historyLoad = .failed(reason)
             return []
+        case .artModeChosen(let mode, let cellAspect, let hint):
+            return chooseArtMode(mode, cellAspect: cellAspect, hint: hint)
+        case .coverLoaded(let key, let artwork):
+            // Only covers still held: one cancelled on its way is dropped.
+            if art.covers[key] != nil { art.store(artwork, for: key) }
+            return []
+        case .coverFailed(let key, let reason):
+            if art.covers[key] != nil { art.store(.unavailable(reason), for: key) }
+            return []
         }
     }
 
@@ -193,16 +232,29 @@ extension AppState {
                 return []
             }
             isShowingHelp = false
-            return keymap.command(for: key) == .quit ? [.quit] : []
+            return closingKey(key)
+        }
+        if art.isShowingLarge {
+            art.isShowingLarge = false
+            return closingKey(key)
         }
         guard let command = keymap.command(for: key) else { return [] }
         return perform(command)
     }
 
+    /// The key that closed an overlay does nothing else, but quit still quits and Ctrl-L still repaints.
+    private func closingKey(_ key: Key) -> [Effect] {
+        switch keymap.command(for: key) {
+        case .quit: [.quit]
+        case .redraw: [.redrawScreen]
+        default: []
+        }
+    }
+
     // MARK: Commands
 
     private mutating func perform(_ command: Command) -> [Effect] {
-        let page = listRows
+        let page = visibleRows(of: focusedCursor.0)
         switch command {
         case .down: return moveCursor(by: 1)
         case .up: return moveCursor(by: -1)
@@ -269,6 +321,9 @@ extension AppState {
             isShowingHelp = true
             helpPage = 0
         case .quit: return [.quit]
+        case .toggleArt: toggleArt()
+        case .showCover: showCover()
+        case .redraw: return [.redrawScreen]
         case .loadDemo:
             guard offersDemo else { return [] }
             offersDemo = false
@@ -320,6 +375,8 @@ extension AppState {
             if character != " " { searchResults = library.search(query, within: narrowed) }
         case .control("c"):
             return [.quit]
+        case .control where keymap.command(for: key) == .redraw:
+            return [.redrawScreen]
         default:
             return []
         }
@@ -435,7 +492,7 @@ extension AppState {
     private mutating func moveCursor(by delta: Int) -> [Effect] {
         let (path, count) = focusedCursor
         let before = self[keyPath: path].selected
-        self[keyPath: path].move(by: delta, count: count, visible: listRows)
+        self[keyPath: path].move(by: delta, count: count, visible: visibleRows(of: path))
         // A new genre, artist or album shows its own list from the top; a new playlist is asked for.
         switch path {
         case \.genres: genreSongs = ListCursor()
@@ -449,13 +506,18 @@ extension AppState {
         return []
     }
 
+    /// Rows a cursor's list shows: view 3's albums give the bottom of their pane to the album's cover.
+    private func visibleRows(of cursor: WritableKeyPath<AppState, ListCursor>) -> Int {
+        cursor == \AppState.albums ? albumListRows : listRows
+    }
+
     private mutating func clampCursors() {
         let rows = listRows
         songs.keepVisible(count: library.songs.count, visible: rows)
         genres.keepVisible(count: library.genres.count, visible: rows)
         genreSongs.keepVisible(count: selectedGenreSongs.count, visible: rows)
         artists.keepVisible(count: library.artists.count, visible: rows)
-        albums.keepVisible(count: selectedArtistAlbums.count, visible: rows)
+        albums.keepVisible(count: selectedArtistAlbums.count, visible: albumListRows)
         albumSongs.keepVisible(count: selectedAlbumSongs.count, visible: rows)
         queueCursor.keepVisible(count: queue.count, visible: rows)
         searchCursor.keepVisible(count: searchResults.count, visible: rows)
