@@ -19,11 +19,11 @@ struct ListenerCommandTests {
         let library: URL
         let server: ServeProcess
 
-        init() throws {
+        init() async throws {
             data = try Fixtures.temporaryDirectory("listener-data")
             config = try Fixtures.temporaryDirectory("listener-config")
             library = data.appendingPathComponent("termplayer")
-            server = try ServeProcess(["--library", library.path])
+            server = try await ServeProcess(["--library", library.path])
             let bundles = try Fixtures.temporaryDirectory("listener-bundles")
             let mp3 = try Data(contentsOf: Fixtures.toneMP3(seconds: 0.5))
             for (id, title, artist, genre) in [
@@ -105,8 +105,8 @@ struct ListenerCommandTests {
         ["playlist", "import"], ["playlist", "export"], ["login"], ["logout"], ["user"], ["user", "add"], ["user", "list"],
         ["user", "passwd"], ["user", "remove"], ["apikey"], ["apikey", "create"], ["apikey", "list"], ["apikey", "revoke"],
     ])
-    func help(command: [String]) throws {
-        let result = try TermPlayerBinary.run(command + ["--help"])
+    func help(command: [String]) async throws {
+        let result = try await TermPlayerBinary.run(command + ["--help"])
         #expect(result.status == 0)
         #expect(result.standardOutput.contains("USAGE: termplayer \(command.joined(separator: " "))"), "\(result.standardOutput)")
         #expect(result.standardOutput.contains("OVERVIEW:"))
@@ -115,7 +115,7 @@ struct ListenerCommandTests {
 
     @Test("with no accounts, likes, ratings, playlists and history work as the local listener")
     func zeroSetUp() async throws {
-        let setup = try Setup()
+        let setup = try await Setup()
 
         let liked = try setup.succeed(["like", "starting-over"])
         #expect(liked.contains("liked  starting-over  Starting Over — Chris Stapleton"), "\(liked)")
@@ -205,7 +205,7 @@ struct ListenerCommandTests {
 
     @Test("accounts: add ann, log in as her from standard input, act as her, keys, log out, remove")
     func accounts() async throws {
-        let setup = try Setup()
+        let setup = try await Setup()
         try setup.succeed(["like", "starting-over"])
 
         #expect(try setup.succeed(["user", "add", "ann", "--password-stdin"], input: "secret\n").contains("added listener ann"))
@@ -298,8 +298,8 @@ struct ListenerCommandTests {
     }
 
     @Test("history import: a ListenBrainz JSON Lines file is matched by artist and title; importing it again adds nothing")
-    func historyImport() throws {
-        let setup = try Setup()
+    func historyImport() async throws {
+        let setup = try await Setup()
         let file = try Fixtures.temporaryDirectory("listens").appendingPathComponent("listens.jsonl")
         let start = Int(Date().timeIntervalSince1970) - 86_400 * 30
         try Data(
@@ -338,8 +338,8 @@ struct ListenerCommandTests {
     }
 
     @Test("bad input is refused with a clear message and a non-zero exit")
-    func badInput() throws {
-        let setup = try Setup()
+    func badInput() async throws {
+        let setup = try await Setup()
         try setup.succeed(["playlist", "create", "Road trip", "starting-over", "yoru"])
 
         let badRating = try setup.fail(["rate", "starting-over", "9"])

@@ -22,18 +22,18 @@ struct ListenerUIEndToEndTests {
     }
 
     static func service(_ library: URL, port: Int = 0) async throws -> ServeProcess {
-        let service = try ServeProcess(["--library", library.path, "--token", token, "--log-level", "warning"], port: port)
+        let service = try await ServeProcess(["--library", library.path, "--token", token, "--log-level", "warning"], port: port)
         for _ in 0..<100 {
-            if try songs(service).count == 3 { return service }
+            if try await songs(service).count == 3 { return service }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw Fixtures.FixtureError.missing("the test service did not ingest its songs")
     }
 
     /// The listing as the local listener (the service token) sees it, marks included.
-    static func songs(_ service: ServeProcess, environment: [String: String] = [:], token: String? = token) throws -> [Song] {
+    static func songs(_ service: ServeProcess, environment: [String: String] = [:], token: String? = token) async throws -> [Song] {
         let arguments = ["songs", "--server", service.url, "--json"] + (token.map { ["--token", $0] } ?? [])
-        let output = try TermPlayerBinary.run(arguments, environment: environment).standardOutput
+        let output = try await TermPlayerBinary.run(arguments, environment: environment).standardOutput
         return (try? JSONDecoder().decode([Song].self, from: Data(output.utf8))) ?? []
     }
 
@@ -52,7 +52,7 @@ struct ListenerUIEndToEndTests {
         let library = try Self.library()
         var service = try await Self.service(library)
         defer { service.stop() }
-        let pulse = try PulseAudioServer.startPrivate()
+        let pulse = try await PulseAudioServer.startPrivate()
         defer { pulse.kill() }
         let environment = pulse.environment.merging([
             "LANG": "C.UTF-8", "TERMPLAYER_TOKEN": Self.token, "XDG_CONFIG_HOME": try Fixtures.temporaryDirectory("listener-ui-config").path,
@@ -64,13 +64,13 @@ struct ListenerUIEndToEndTests {
         try tmux.send("f")
         let liked = await tmux.waitFor("Liked")
         #expect(Self.row("A Low Tone", in: liked.screen).contains("♥"), "\(liked.screen)")
-        #expect(try Self.songs(service).first { $0.id == "low" }?.liked == true)
+        await #expect(try Self.songs(service).first { $0.id == "low" }?.liked == true)
         // Rate it 4 in the popup.
         try tmux.send("*")
         #expect(await tmux.waitFor("never suggest").found, "the rating popup is open")
         try tmux.send("4")
         try await Task.sleep(for: .milliseconds(500))
-        #expect(try Self.songs(service).first { $0.id == "low" }?.rating == 4)
+        await #expect(try Self.songs(service).first { $0.id == "low" }?.rating == 4)
 
         // A playlist, then three songs added from the songs view in the order C, A, B.
         try tmux.send("6")
@@ -86,7 +86,7 @@ struct ListenerUIEndToEndTests {
         try await Task.sleep(for: .milliseconds(300))
         try tmux.send("j", "y", "Enter")
         try await Task.sleep(for: .milliseconds(500))
-        let listed = try TermPlayerBinary.run(["playlist", "show", "Road", "--server", service.url, "--token", Self.token, "--json"])
+        let listed = try await TermPlayerBinary.run(["playlist", "show", "Road", "--server", service.url, "--token", Self.token, "--json"])
         let playlist = try JSONDecoder().decode(PlaylistDetail.self, from: Data(listed.standardOutput.utf8))
         #expect(playlist.entries.map(\.songId) == ["high", "low", "mid"], "\(listed.standardOutput)\(listed.standardError)")
 
@@ -117,7 +117,7 @@ struct ListenerUIEndToEndTests {
         try tmux.send("6", "j", "j", "j", "j", "j", "j")
         let road = await tmux.waitFor("B Mid Tone")
         #expect(road.screen.contains("Road") && road.screen.contains("3 songs"), "\(road.screen)")
-        let history = try TermPlayerBinary.run(["history", "--server", service.url, "--token", Self.token, "--json"])
+        let history = try await TermPlayerBinary.run(["history", "--server", service.url, "--token", Self.token, "--json"])
         let plays = try JSONDecoder().decode([HistoryEntry].self, from: Data(history.standardOutput.utf8))
         #expect(plays.prefix(3).map(\.songId).reversed() == ["high", "low", "mid"], "the plays were reported: \(history.standardOutput)")
         try tmux.send("q")
@@ -148,8 +148,8 @@ struct ListenerUIEndToEndTests {
         let annScreen = await ann.waitFor("Liked").screen
         #expect(Self.row("C High Tone", in: annScreen).contains("♥"), "\(annScreen)")
         #expect(!Self.row("A Low Tone", in: annScreen).contains("♥"), "the owner's like is not Ann's: \(annScreen)")
-        let ownersLikes = try Self.songs(service).filter { $0.liked == true }.map(\.id)
-        let annsLikes = try Self.songs(service, environment: ["XDG_CONFIG_HOME": annConfig], token: nil).filter { $0.liked == true }.map(\.id)
+        let ownersLikes = try await Self.songs(service).filter { $0.liked == true }.map(\.id)
+        let annsLikes = try await Self.songs(service, environment: ["XDG_CONFIG_HOME": annConfig], token: nil).filter { $0.liked == true }.map(\.id)
         #expect(ownersLikes == ["low"])
         #expect(annsLikes == ["high"])
         try owner.send("q")

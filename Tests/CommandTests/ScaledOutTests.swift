@@ -55,8 +55,8 @@ struct ScaledLibrary {
     static let passwordKey = String(repeating: "5e", count: 32)
 
     /// A `termplayer serve` over the shared library, with a local folder of its own for nothing but staging.
-    func replica(_ extra: [String] = []) throws -> ServeProcess {
-        try ServeProcess(
+    func replica(_ extra: [String] = []) async throws -> ServeProcess {
+        try await ServeProcess(
             ["--library", try Fixtures.temporaryDirectory("replica").path, "--storage", "s3://\(bucket)/library",
              "--database", databaseURL, "--events", queueURL, "--dead-letter-queue", deadLetterQueueURL,
              "--token", Self.token] + extra,
@@ -157,9 +157,9 @@ struct ScaledOutTests {
     @Test("a bundle uploaded JSON-first with boto3 is listed by two replicas; its MP3 streams in ranges through either")
     func uploadSeenByTwoReplicas() async throws {
         let library = try ScaledLibrary()
-        let first = try library.replica()
+        let first = try await library.replica()
         defer { first.stop() }
-        let second = try library.replica()
+        let second = try await library.replica()
         defer { second.stop() }
         let bundle = try ReplicaBundles.make(1)[0]
         try library.upload([bundle])
@@ -183,9 +183,9 @@ struct ScaledOutTests {
     @Test("a listener signed in through one replica is the same listener on another: likes, plays and playlist versions are shared")
     func listenerAcrossReplicas() async throws {
         let library = try ScaledLibrary()
-        let first = try library.replica()
+        let first = try await library.replica()
         defer { first.stop() }
-        let second = try library.replica()
+        let second = try await library.replica()
         defer { second.stop() }
         let bundles = try ReplicaBundles.make(2, prefix: "listen")
         try library.upload(bundles)
@@ -219,7 +219,7 @@ struct ScaledOutTests {
     @Test("the same event delivered twice leaves one song and an empty queue")
     func duplicateDelivery() async throws {
         let library = try ScaledLibrary()
-        let replica = try library.replica()
+        let replica = try await library.replica()
         defer { replica.stop() }
         let bundle = try ReplicaBundles.make(1, prefix: "twice")[0]
         try library.upload([bundle])
@@ -241,7 +241,7 @@ struct ScaledOutTests {
         // Received messages reappear 3 s after a replica dies without deleting them.
         let library = try ScaledLibrary(visibilityTimeout: 3)
         let bundles = try ReplicaBundles.make(40, prefix: "batch")
-        let doomed = try library.replica(["--workers", "1"])
+        let doomed = try await library.replica(["--workers", "1"])
         try library.upload(bundles)
         #expect(try await doomed.eventually { try await doomed.songIDs().count >= 1 }, "ingest has begun")
         let listedBeforeKill = try await doomed.songIDs().count
@@ -249,7 +249,7 @@ struct ScaledOutTests {
         #expect(listedBeforeKill < bundles.count, "killed mid-batch, with \(listedBeforeKill) of \(bundles.count) ingested")
         let stopped = doomed.stop()
         #expect(stopped.status == SIGKILL)
-        let survivor = try library.replica()
+        let survivor = try await library.replica()
         defer { survivor.stop() }
         let expected = Set(bundles.map(\.lastPathComponent))
         #expect(try await survivor.eventually(within: .seconds(60)) { try await survivor.songIDs() == expected }, "all 40 songs listed")
@@ -260,7 +260,7 @@ struct ScaledOutTests {
     @Test("a malformed event and a poison message are dead-lettered with their reasons; the queue keeps flowing")
     func malformedAndPoison() async throws {
         let library = try ScaledLibrary(visibilityTimeout: 2)
-        let replica = try library.replica()
+        let replica = try await library.replica()
         defer { replica.stop() }
         try library.send("this is not an S3 event")
         // A well-formed notification for an object name that can never be a bundle's: a poison message.

@@ -19,9 +19,9 @@ struct UIEndToEndTests {
 
     /// `termplayer serve` over `library` (on `port`, or any), once both songs are listed.
     static func toneService(_ library: URL? = nil, port: Int = 0) async throws -> ServeProcess {
-        let service = try ServeProcess(["--library", (try library ?? toneLibrary()).path, "--log-level", "warning"], port: port)
+        let service = try await ServeProcess(["--library", (try library ?? toneLibrary()).path, "--log-level", "warning"], port: port)
         for _ in 0..<100 {
-            let listed = try TermPlayerBinary.run(["songs", "--server", service.url, "--json"]).standardOutput
+            let listed = try await TermPlayerBinary.run(["songs", "--server", service.url, "--json"]).standardOutput
             if listed.contains("Low Tone"), listed.contains("High Tone") { return service }
             try await Task.sleep(for: .milliseconds(100))
         }
@@ -32,7 +32,7 @@ struct UIEndToEndTests {
     func browseAndPlay() async throws {
         let service = try await Self.toneService()
         defer { service.stop() }
-        let pulse = try PulseAudioServer.startPrivate()
+        let pulse = try await PulseAudioServer.startPrivate()
         defer { pulse.kill() }
         let environment = pulse.environment.merging(["LANG": "C.UTF-8", "XDG_CONFIG_HOME": try Fixtures.temporaryDirectory("ui-config").path]) { $1 }
         let assignments = environment.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")

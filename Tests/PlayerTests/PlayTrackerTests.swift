@@ -55,7 +55,7 @@ struct PlayReportTests {
         let library = try await ToneLibrary.start([("two-seconds", tone)])
         defer { library.stop() }
         let before = Date()
-        let result = try TermPlayerBinary.run(["play", "--server", library.url, "--output", "null", "two-seconds"])
+        let result = try await TermPlayerBinary.run(["play", "--server", library.url, "--output", "null", "two-seconds"])
         #expect(result.status == 0, "\(result.standardError)")
         let session = CurlSession(name: "test-history")
         defer { session.close() }
@@ -71,7 +71,7 @@ struct PlayReportTests {
         let started = try #require(ISOTime.parse(play.startedAt))
         #expect(abs(started.timeIntervalSince(before)) < 10)
         // A URL played directly is nobody's library song: nothing more is reported.
-        #expect(try TermPlayerBinary.run(["play", "--output", "null", library.media("two-seconds")]).status == 0)
+        await #expect(try TermPlayerBinary.run(["play", "--output", "null", library.media("two-seconds")]).status == 0)
         let after = try await history()
         #expect(after.count == 1)
     }

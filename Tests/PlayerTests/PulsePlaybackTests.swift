@@ -43,17 +43,18 @@ struct ToneLibrary {
 /// Playback into a real PulseAudio server's null sink, captured from its monitor and measured.
 @Suite("Playback heard through a real PulseAudio server", .serialized)
 struct PulsePlaybackTests {
-    static func server() throws -> PulseAudioServer { try PulseAudioServer.shared.get() }
+    /// The shared server, started (on first use) on a thread of its own: starting it takes seconds.
+    static func server() async throws -> PulseAudioServer { try await Fixtures.onOwnThread { try PulseAudioServer.shared.get() } }
 
     /// Runs `termplayer play` with this test server's PulseAudio.
-    static func play(_ arguments: [String], environment: [String: String] = [:]) throws -> Fixtures.ProcessResult {
-        var merged = try server().environment
+    static func play(_ arguments: [String], environment: [String: String] = [:]) async throws -> Fixtures.ProcessResult {
+        var merged = try await server().environment
         merged.merge(environment) { $1 }
-        return try TermPlayerBinary.run(["play"] + arguments, environment: merged)
+        return try await TermPlayerBinary.run(["play"] + arguments, environment: merged)
     }
 
-    static func inProcessPlayer() throws -> Player {
-        _ = try server()
+    static func inProcessPlayer() async throws -> Player {
+        _ = try await server()
         return Player(output: .pulse, session: CurlSession(name: "test-stream"))
     }
 
@@ -70,8 +71,8 @@ struct PulsePlaybackTests {
     func toneByID() async throws {
         let library = try await ToneLibrary.start([("a440", try Fixtures.toneMP3(frequency: 440, seconds: 2))])
         defer { library.stop() }
-        let capture = try Self.server().capture()
-        let result = try Self.play(["--server", library.url, "a440"])
+        let capture = try await Self.server().capture()
+        let result = try await Self.play(["--server", library.url, "a440"])
         let samples = capture.stop()
         #expect(result.status == 0, "\(result.standardError)")
         let spans = SignalAnalysis.soundSpans(samples)
@@ -86,9 +87,9 @@ struct PulsePlaybackTests {
     func silenceWhilePaused() async throws {
         let library = try await ToneLibrary.start([("long", try Fixtures.toneMP3(frequency: 523, seconds: 3))])
         defer { library.stop() }
-        let player = try Self.inProcessPlayer()
+        let player = try await Self.inProcessPlayer()
         defer { player.shutdown() }
-        let capture = try Self.server().capture()
+        let capture = try await Self.server().capture()
         player.play([Track(url: library.media("long"))])
         #expect(await Self.waitUntil(player) { $0.position > 1.0 })
         player.pause()
@@ -114,9 +115,9 @@ struct PulsePlaybackTests {
         let stepped = try Fixtures.steppedToneMP3(frequencies: [440, 880], secondsEach: 3)
         let library = try await ToneLibrary.start([("stepped", stepped)])
         defer { library.stop() }
-        let player = try Self.inProcessPlayer()
+        let player = try await Self.inProcessPlayer()
         defer { player.shutdown() }
-        let capture = try Self.server().capture()
+        let capture = try await Self.server().capture()
         player.play([Track(url: library.media("stepped"))])
         #expect(await Self.waitUntil(player) { $0.position > 0.8 })
         player.seek(to: 4.5)
@@ -134,8 +135,8 @@ struct PulsePlaybackTests {
     @Test("--start begins inside the track")
     func startOption() async throws {
         let stepped = try Fixtures.steppedToneMP3(frequencies: [440, 880], secondsEach: 3)
-        let capture = try Self.server().capture()
-        let result = try Self.play(["--start", "3.5", stepped.path])
+        let capture = try await Self.server().capture()
+        let result = try await Self.play(["--start", "3.5", stepped.path])
         let samples = capture.stop()
         #expect(result.status == 0, "\(result.standardError)")
         let spans = SignalAnalysis.soundSpans(samples)
@@ -148,9 +149,9 @@ struct PulsePlaybackTests {
     @Test("--commands: a seek read from standard input steers the played stream; an unknown line is named")
     func scriptedCommands() async throws {
         let stepped = try Fixtures.steppedToneMP3(frequencies: [440, 880], secondsEach: 3)
-        var environment = try Self.server().environment
+        var environment = try await Self.server().environment
         environment.merge(ProcessInfo.processInfo.environment) { mine, _ in mine }
-        let capture = try Self.server().capture()
+        let capture = try await Self.server().capture()
         let result = try Fixtures.runAllowingFailure(
             try TermPlayerBinary.path, ["play", "--commands", stepped.path], environment: environment, input: Data("seek 4\nbogus\n".utf8))
         let samples = capture.stop()
@@ -181,8 +182,8 @@ struct PulsePlaybackTests {
     func gapless() async throws {
         let first = try Fixtures.toneMP3(frequency: 440, seconds: 1.5)
         let second = try Fixtures.toneMP3(frequency: 660, seconds: 1.5)
-        let capture = try Self.server().capture()
-        let result = try Self.play([first.path, second.path])
+        let capture = try await Self.server().capture()
+        let result = try await Self.play([first.path, second.path])
         let samples = capture.stop()
         #expect(result.status == 0, "\(result.standardError)")
         let spans = SignalAnalysis.soundSpans(samples, bridge: 0)
@@ -192,15 +193,15 @@ struct PulsePlaybackTests {
         }
 
         let folder = try Fixtures.temporaryDirectory("wav")
-        func frames(_ arguments: [String], _ name: String) throws -> Int {
+        func frames(_ arguments: [String], _ name: String) async throws -> Int {
             let path = folder.appendingPathComponent(name).path
-            let result = try Self.play(["--output", "wav:\(path)"] + arguments)
+            let result = try await Self.play(["--output", "wav:\(path)"] + arguments)
             #expect(result.status == 0, "\(result.standardError)")
             let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
             return (size - 44) / 4
         }
-        let both = try frames([first.path, second.path], "both.wav")
-        let alone = try frames([first.path], "first.wav") + frames([second.path], "second.wav")
+        let both = try await frames([first.path, second.path], "both.wav")
+        let alone = try await frames([first.path], "first.wav") + frames([second.path], "second.wav")
         #expect(both == alone)
         #expect(both == 2 * Int(1.5 * 44100))
     }
@@ -208,11 +209,11 @@ struct PulsePlaybackTests {
     @Test("the player frozen for 200 ms (a busy machine) is not heard: the server holds half a second")
     func stallNotHeard() async throws {
         let tone = try Fixtures.toneMP3(frequency: 440, seconds: 3)
-        let capture = try Self.server().capture()
+        let capture = try await Self.server().capture()
         let player = Process()
         player.executableURL = URL(fileURLWithPath: try TermPlayerBinary.path)
         player.arguments = ["play", tone.path]
-        player.environment = ProcessInfo.processInfo.environment.merging(try Self.server().environment) { $1 }
+        player.environment = await ProcessInfo.processInfo.environment.merging(try Self.server().environment) { $1 }
         player.standardOutput = FileHandle.nullDevice
         player.standardError = FileHandle.nullDevice
         try player.run()
@@ -241,9 +242,9 @@ struct PulsePlaybackTests {
     func volume() async throws {
         let library = try await ToneLibrary.start([("steady", try Fixtures.toneMP3(frequency: 440, seconds: 4))])
         defer { library.stop() }
-        let player = try Self.inProcessPlayer()
+        let player = try await Self.inProcessPlayer()
         defer { player.shutdown() }
-        let capture = try Self.server().capture()
+        let capture = try await Self.server().capture()
         player.play([Track(url: library.media("steady"))])
         #expect(await Self.waitUntil(player) { $0.position > 1.5 })
         player.setVolume(50)
@@ -264,8 +265,8 @@ struct PulsePlaybackTests {
         let garbage = try Fixtures.temporaryDirectory("garbage").appendingPathComponent("garbage.mp3")
         var random = SystemRandomNumberGenerator()
         try Data((0..<100_000).map { _ in UInt8.random(in: 0...255, using: &random) }).write(to: garbage)
-        let capture = try Self.server().capture()
-        let result = try Self.play([library.media("missing"), garbage.path, library.media("good")])
+        let capture = try await Self.server().capture()
+        let result = try await Self.play([library.media("missing"), garbage.path, library.media("good")])
         let samples = capture.stop()
         #expect(result.status != 0)
         #expect(result.standardError.contains("\(library.media("missing")) answered HTTP 404"))
@@ -277,7 +278,7 @@ struct PulsePlaybackTests {
     @Test("no PulseAudio server: a clear error naming PULSE_SERVER, at once, no crash")
     func noServer() async throws {
         let started = ContinuousClock.now
-        let result = try Self.play(
+        let result = try await Self.play(
             [try Fixtures.toneMP3(seconds: 1).path], environment: ["PULSE_SERVER": "unix:/nonexistent/pulse/native"])
         #expect(result.status == 1, "a clean failure, not a crash: \(result.status)")
         #expect(result.standardError.contains("PulseAudio is not reachable"))
@@ -300,8 +301,8 @@ struct PulsePlaybackTests {
         let (library, proxy, target) = try await Self.slowLibrary()
         defer { library.stop() }
         let url = "http://127.0.0.1:\(proxy.port)/media/long.mp3"
-        let capture = try Self.server().capture()
-        let player = Task { try Self.play(["--stream-buffer", "64", url]) }
+        let capture = try await Self.server().capture()
+        let player = Task { try await Self.play(["--stream-buffer", "64", url]) }
         try await Task.sleep(for: .seconds(2))
         proxy.kill()
         try await Task.sleep(for: .milliseconds(300))
@@ -322,7 +323,7 @@ struct PulsePlaybackTests {
         let (library, proxy, _) = try await Self.slowLibrary()
         defer { library.stop() }
         let url = "http://127.0.0.1:\(proxy.port)/media/long.mp3"
-        let player = Task { try Self.play(["--output", "null", "--stream-buffer", "64", url]) }
+        let player = Task { try await Self.play(["--output", "null", "--stream-buffer", "64", url]) }
         try await Task.sleep(for: .seconds(1.5))
         proxy.kill()
         let started = ContinuousClock.now
@@ -337,8 +338,8 @@ struct PulsePlaybackTests {
     func pulseRestart() async throws {
         let library = try await ToneLibrary.start([("steady", try Fixtures.toneMP3(frequency: 440, seconds: 5))])
         defer { library.stop() }
-        let server = try Self.server()
-        let player = try Self.inProcessPlayer()
+        let server = try await Self.server()
+        let player = try await Self.inProcessPlayer()
         defer { player.shutdown() }
         player.play([Track(url: library.media("steady"))])
         #expect(await Self.waitUntil(player) { $0.position > 1.0 })

@@ -195,6 +195,16 @@ public enum Fixtures {
         )
     }
 
+    /// Runs blocking work (waiting on a process or a semaphore) on a thread of its own, and suspends
+    /// until it is done. A test blocking in the cooperative pool holds one of its threads — on two cores
+    /// there are two, and two tests waiting on processes stall every in-process server and timer in the
+    /// run until they are done.
+    public static func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try work() }) }.start()
+        }
+    }
+
     public static func which(_ tool: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         return path.split(separator: ":").map { "\($0)/\(tool)" }.first { FileManager.default.isExecutableFile(atPath: $0) }

@@ -36,9 +36,9 @@ public final class PulseAudioServer: Sendable {
 
     /// A daemon of the caller's own, for a suite whose captures must not hear another suite's playback
     /// (suites run in parallel; the shared server's sink is one room). End it with `kill()`.
-    public static func startPrivate() throws -> PulseAudioServer {
+    public static func startPrivate() async throws -> PulseAudioServer {
         let server = try PulseAudioServer(directory: Fixtures.temporaryDirectory("pulse"))
-        try server.start()
+        try await Fixtures.onOwnThread { try server.start() }
         return server
     }
 

@@ -15,11 +15,12 @@ public enum TermPlayerBinary {
         }
     }
 
-    /// Runs `termplayer arguments…` to completion.
-    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Fixtures.ProcessResult {
+    /// Runs `termplayer arguments…` to completion, waiting on a thread of its own.
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Fixtures.ProcessResult {
         var merged = ProcessInfo.processInfo.environment
         merged.merge(environment) { $1 }
-        return try Fixtures.runAllowingFailure(try path, arguments, environment: merged)
+        let (path, environment) = (try path, merged)
+        return try await Fixtures.onOwnThread { try Fixtures.runAllowingFailure(path, arguments, environment: environment) }
     }
 }
 
@@ -38,7 +39,7 @@ public final class ServeProcess: @unchecked Sendable {
     }
 
     /// Starts `termplayer serve --port <port> extra…` (0: any free port) and waits until it says where it listens.
-    public init(_ extraArguments: [String], port: Int = 0, environment: [String: String] = [:], timeout: Duration = .seconds(20)) throws {
+    public init(_ extraArguments: [String], port: Int = 0, environment: [String: String] = [:], timeout: Duration = .seconds(20)) async throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: try TermPlayerBinary.path)
         process.arguments = ["serve", "--port", String(port)] + extraArguments
@@ -79,7 +80,8 @@ public final class ServeProcess: @unchecked Sendable {
             ready.signal()
         }.start()
         let seconds = Double(timeout.components.seconds)
-        guard ready.wait(timeout: .now() + seconds) == .success, let port = found.withLock({ $0 }) else {
+        let started = try await Fixtures.onOwnThread { ready.wait(timeout: .now() + seconds) == .success }
+        guard started, let port = found.withLock({ $0 }) else {
             process.terminate()
             process.waitUntilExit()
             logDone.wait()
