@@ -246,7 +246,7 @@ let package = Package(
             dependencies: ["LibraryModel", "TestSupport"],
             swiftSettings: testSettings
         ),
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: testSettings),
+        .target(name: "TestSupport", dependencies: ["CoverArt"], path: "Tests/TestSupport", swiftSettings: testSettings),
     ],
     swiftLanguageModes: [.v6]
 )

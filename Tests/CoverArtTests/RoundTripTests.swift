@@ -1,5 +1,6 @@
 @testable import CoverArt
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("Covers encoded, decoded and scaled again")

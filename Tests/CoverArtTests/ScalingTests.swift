@@ -1,4 +1,5 @@
 @testable import CoverArt
+import TestSupport
 import Testing
 
 @Suite("Scaling pictures: aspect kept, areas averaged")

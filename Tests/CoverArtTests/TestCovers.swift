@@ -1,25 +1,10 @@
 @testable import CoverArt
+import TestSupport
 import Testing
 
-/// Pictures and image files the tests make themselves: no binary fixture is committed.
-enum TestCovers {
-    typealias RGB = (red: UInt8, green: UInt8, blue: UInt8)
-    static let red: RGB = (200, 30, 30)
-    static let blue: RGB = (30, 30, 200)
-
-    /// The two-colour test cover: left half red (200, 30, 30), right half blue (30, 30, 200).
-    static func twoColour(width: Int, height: Int) throws -> CoverPicture {
-        var rgba: [UInt8] = []
-        rgba.reserveCapacity(width * height * 4)
-        for _ in 0..<height {
-            for x in 0..<width {
-                let colour = x < width / 2 ? red : blue
-                rgba += [colour.red, colour.green, colour.blue, 255]
-            }
-        }
-        return try CoverPicture(width: width, height: height, rgba: rgba)
-    }
-
+/// Pictures and image files the tests make themselves: no binary fixture is committed. The two-colour
+/// cover is TestSupport's.
+extension TestCovers {
     /// A picture of one colour.
     static func flat(width: Int, height: Int, _ colour: RGB, alpha: UInt8 = 255) throws -> CoverPicture {
         let pixel = [colour.red, colour.green, colour.blue, alpha]

@@ -11,13 +11,7 @@ import Testing
 @Suite("Covers at the size a client asks for, and covers that cannot be shown")
 struct CoverTests {
     /// A 600 × 300 cover: left half red, right half blue.
-    static func twoColourCover() throws -> [UInt8] {
-        var rgba: [UInt8] = []
-        for _ in 0..<300 {
-            for x in 0..<600 { rgba += x < 300 ? [200, 30, 30, 255] : [30, 30, 200, 255] }
-        }
-        return try CoverEncoder.jpeg(try CoverPicture(width: 600, height: 300, rgba: rgba), quality: 90)
-    }
+    static func twoColourCover() throws -> [UInt8] { try TestCovers.twoColourJPEG() }
 
     static func upload(_ client: any TestClientProtocol, id: String, cover: [UInt8], named file: String? = nil) async throws {
         let bundle = try BundleFixture(id: id)

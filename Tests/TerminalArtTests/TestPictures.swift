@@ -1,6 +1,7 @@
 import CoverArt
 import Foundation
 import TerminalArt
+import TestSupport
 
 /// Pictures made in the tests, so nothing depends on decoding.
 enum TestPictures {
@@ -9,15 +10,7 @@ enum TestPictures {
 
     /// The two-colour test cover: left half red (200,30,30), right half blue (30,30,200).
     static func twoColour(width: Int = 64, height: Int = 64) throws -> CoverPicture {
-        var rgba: [UInt8] = []
-        rgba.reserveCapacity(width * height * 4)
-        for _ in 0..<height {
-            for x in 0..<width {
-                let color = x < width / 2 ? red : blue
-                rgba += [color.r, color.g, color.b, 255]
-            }
-        }
-        return try CoverPicture(width: width, height: height, rgba: rgba)
+        try TestCovers.twoColour(width: width, height: height)
     }
 
     static func solid(_ color: RGB, width: Int, height: Int) throws -> CoverPicture {

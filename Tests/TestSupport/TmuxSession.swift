@@ -9,11 +9,17 @@ import Glibc
 public final class TmuxSession: Sendable {
     private let socket: String
 
-    /// Starts `command` (run by a shell) in a `width`×`height` window.
-    public init(_ command: String, width: Int = 100, height: Int = 30) throws {
+    /// Starts `command` (run by a shell) in a `width`×`height` window, the tmux server reading `config`
+    /// (tmux commands, one a line) first, so the command starts with those options in force.
+    public init(_ command: String, width: Int = 100, height: Int = 30, config: String = "") throws {
         socket = "termplayer-test-\(UUID().uuidString.prefix(8))"
         guard Fixtures.which("tmux") != nil else { throw Fixtures.FixtureError.toolMissing("tmux") }
-        try tmux(["-f", "/dev/null", "new-session", "-d", "-x", String(width), "-y", String(height), command], capture: false)
+        var configFile = "/dev/null"
+        if !config.isEmpty {
+            configFile = try Fixtures.temporaryDirectory("tmux").appendingPathComponent("tmux.conf").path
+            try config.write(toFile: configFile, atomically: true, encoding: .utf8)
+        }
+        try tmux(["-f", configFile, "new-session", "-d", "-x", String(width), "-y", String(height), command], capture: false)
     }
 
     /// Runs one tmux client to its end. Spawned and reaped here rather than through Foundation's
