@@ -225,9 +225,11 @@ check(not missing, f"the build stage installs ensure-deps.sh build_packages: {' 
       + (f" (missing: {' '.join(missing)})" if missing else ""))
 # What each -dev package leaves for the linked binary to load, on bookworm (noble renamed some with t64).
 runtime_of = {"libncursesw5-dev": "libncursesw6", "libmpg123-dev": "libmpg123-0", "libpulse-dev": "libpulse0",
-              "libcurl4-openssl-dev": "libcurl4", "libsqlite3-dev": "libsqlite3-0"}
+              "libcurl4-openssl-dev": "libcurl4", "libsqlite3-dev": "libsqlite3-0", "libturbojpeg0-dev": "libturbojpeg0",
+              "libpng-dev": "libpng16-16", "libchafa-dev": "libchafa0", "libglib2.0-dev": "libglib2.0-0"}
 if build_distro == "noble":
-    runtime_of.update({"libmpg123-dev": "libmpg123-0t64", "libcurl4-openssl-dev": "libcurl4t64"})
+    runtime_of.update({"libmpg123-dev": "libmpg123-0t64", "libcurl4-openssl-dev": "libcurl4t64", "libturbojpeg0-dev": "libturbojpeg",
+                       "libpng-dev": "libpng16-16t64", "libchafa-dev": "libchafa0t64", "libglib2.0-dev": "libglib2.0-0t64"})
 unmapped = [p for p in build_packages if p not in runtime_of and p != "pkg-config"]
 check(not unmapped, "every build package has a known runtime library" + (f" (add: {' '.join(unmapped)})" if unmapped else ""))
 needed_runtime = {runtime_of[p] for p in build_packages if p in runtime_of} | {"libxml2", "ca-certificates", "curl"}
