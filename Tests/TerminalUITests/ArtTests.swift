@@ -194,6 +194,19 @@ struct ArtTests {
         #expect(F.play(&state, F.blue, at: 12).isEmpty, "not asked for again while it is held")
     }
 
+    @Test("a cover the terminal layer let go is asked for again while it is on screen, and not once it is gone")
+    func dropped() {
+        var state = F.state(mode: .kittyPlaceholders)
+        F.play(&state, F.blue)
+        _ = state.reduce(.coverLoaded(Self.bluePanel, .placeholders(id: 17)))
+        #expect(state.reduce(.coverDropped(Self.bluePanel)) == [.loadCover(Self.bluePanel, .kittyPlaceholders)])
+        #expect(state.art.covers[Self.bluePanel] == .loading, "the panel waits for it again")
+        _ = state.reduce(.coverLoaded(Self.bluePanel, .placeholders(id: 18)))
+        F.play(&state, F.first)
+        #expect(state.reduce(.coverDropped(Self.bluePanel)).isEmpty, "off screen: nothing asked for")
+        #expect(state.art.covers[Self.bluePanel] == nil)
+    }
+
     @Test("A toggles covers: off, the layout is as without art and nothing is asked for; on again, they come back")
     func toggle() {
         var state = F.state()

@@ -16,9 +16,13 @@ final class CoverWorker: Sendable {
     private let running = Mutex<[ArtKey: Task<Void, Never>]>([:])
     private let serial = Atomic<UInt32>(0)
 
-    init(token: String?, cellPixels: PixelSize?) {
+    /// Whether kitty's commands go through tmux's passthrough: they are wrapped here, off the UI thread.
+    private let inTmux: Bool
+
+    init(token: String?, cellPixels: PixelSize?, inTmux: Bool) {
         self.token = token
         self.cellPixels = cellPixels ?? PixelSize(width: 8, height: 16)
+        self.inTmux = inTmux
     }
 
     func load(_ key: ArtKey, mode: ArtMode, cellAspect: Double, post: @escaping @Sendable (Action) -> Void) {
@@ -60,8 +64,13 @@ final class CoverWorker: Sendable {
         let box = box(for: key, mode: mode)
         let bytes = try await fetch(key.url, size: max(box.width, box.height))
         try Task.checkCancellation()
-        let cellPixels = self.cellPixels
+        let (cellPixels, inTmux) = (self.cellPixels, self.inTmux)
         let id = KittyGraphics.placeholderID(serial: serial.add(1, ordering: .relaxed).newValue)
+        // The image as the commands that store it in the terminal, base64 and wrapped, ready to write.
+        @Sendable func transmit(_ picture: CoverPicture) throws -> PixelPayload {
+            let chunks = KittyGraphics.transmit(id: id, png: try CoverEncoder.png(picture))
+            return .kitty(id: id, transmit: chunks.map { TmuxPassthrough.wrap($0, if: inTmux) }.joined())
+        }
         let (artwork, payload): (CoverArtwork, PixelPayload?) = try await BlockingWork.run {
             Result { () throws -> (CoverArtwork, PixelPayload?) in
                 let picture = try CoverDecoder.decode(bytes, fitting: box).scaled(toFit: box)
@@ -69,9 +78,9 @@ final class CoverWorker: Sendable {
                 case .off, .blocks:
                     return (.blocks(HalfBlocks.render(picture, columns: key.columns, rows: key.rows, cellAspect: cellAspect)), nil)
                 case .kittyPlaceholders:
-                    return (.placeholders(id: id), .kitty(id: id, png: try CoverEncoder.png(picture)))
+                    return (.placeholders(id: id), try transmit(picture))
                 case .kittyDirect:
-                    return (.image, .kitty(id: id, png: try CoverEncoder.png(picture)))
+                    return (.image, try transmit(picture))
                 case .sixel:
                     return (.image, .sequence(try SixelImage.encode(picture, columns: key.columns, rows: key.rows, cellPixels: cellPixels)))
                 case .iterm:
@@ -105,31 +114,59 @@ final class CoverWorker: Sendable {
 
 /// What a pixel protocol sends for one cover.
 enum PixelPayload: Sendable {
-    /// A PNG for kitty, transmitted once under `id` and then placed, or shown through placeholders.
-    case kitty(id: UInt32, png: [UInt8])
+    /// Kitty: the commands that store the image under `id` (wrapped for tmux when in it), written once;
+    /// the image is then placed, or shown through placeholders.
+    case kitty(id: UInt32, transmit: String)
     /// A sequence drawn at the cursor each time (sixel, iTerm2).
     case sequence(String)
+
+    var byteCount: Int {
+        switch self {
+        case .kitty(_, let transmit): transmit.utf8.count
+        case .sequence(let sequence): sequence.utf8.count
+        }
+    }
 }
 
-/// Payloads by cover, written by the worker and read by the UI thread; bounded like the state's covers.
+/// Payloads by cover, written by the worker and read by the UI thread. Bounded by bytes, least recently
+/// used first out (the UI reads the payloads of what it shows every frame, so those stay): a kitty
+/// payload of a large cover is hundreds of KB, and 32 of them would cost the UI several MiB. The last
+/// `kept` always stay, so the covers on screen (three at most) cannot push each other out; a cover whose
+/// payload went is asked for again when shown (`.coverDropped`).
 final class PixelPayloads: Sendable {
-    private let stored = Mutex<[ArtKey: PixelPayload]>([:])
-    private let order = Mutex<[ArtKey]>([])
-    static let capacity = 32
+    private struct Store {
+        var payloads: [ArtKey: PixelPayload] = [:]
+        var order: [ArtKey] = []
+        var bytes = 0
+    }
+
+    private let store = Mutex(Store())
+    static let byteLimit = 3 << 20
+    static let kept = 4
 
     func store(_ payload: PixelPayload, for key: ArtKey) {
-        stored.withLock { $0[key] = payload }
-        let evicted: [ArtKey] = order.withLock { order in
-            order.removeAll { $0 == key }
-            order.append(key)
-            let extra = max(0, order.count - Self.capacity)
-            defer { order.removeFirst(extra) }
-            return Array(order.prefix(extra))
+        store.withLock { store in
+            if let old = store.payloads.updateValue(payload, forKey: key) {
+                store.bytes -= old.byteCount
+                store.order.removeAll { $0 == key }
+            }
+            store.order.append(key)
+            store.bytes += payload.byteCount
+            while store.bytes > Self.byteLimit, store.order.count > Self.kept {
+                let oldest = store.order.removeFirst()
+                store.bytes -= store.payloads.removeValue(forKey: oldest)?.byteCount ?? 0
+            }
         }
-        stored.withLock { table in for key in evicted { table[key] = nil } }
     }
 
     func payload(for key: ArtKey) -> PixelPayload? {
-        stored.withLock { $0[key] }
+        store.withLock { store in
+            guard let payload = store.payloads[key] else { return nil }
+            if store.order.last != key, let index = store.order.firstIndex(of: key) {
+                store.order.remove(at: index)
+                store.order.append(key)
+            }
+            return payload
+        }
     }
 }

@@ -24,26 +24,41 @@ final class PixelArtWriter {
         self.inTmux = inTmux
     }
 
-    /// Called after every frame is drawn, with the state it was drawn from.
-    func sync(frame: Frame, state: AppState, payloads: PixelPayloads, screen: CursesScreen) {
-        guard mode.isPixelProtocol else { return }
+    /// Called after every frame is drawn, with the state it was drawn from. Returns the covers on screen
+    /// whose payloads were let go before they could be sent: the caller asks for them again.
+    func sync(frame: Frame, state: AppState, payloads: PixelPayloads, screen: CursesScreen) -> [ArtKey] {
+        guard mode.isPixelProtocol else { return [] }
         var output = ""
+        var dropped: [ArtKey] = []
         if mode == .kittyPlaceholders {
             // Each cover shown through placeholders must be known to the terminal by its id, once.
             let shown = Set(ArtLayout.regions(for: state).map(\.key))
             for key in shown where transmitted[key] == nil {
-                guard case .placeholders(let id)? = state.art.covers[key], case .kitty(_, let png)? = payloads.payload(for: key) else { continue }
-                for chunk in KittyGraphics.transmit(id: id, png: png) { output += wrap(chunk) }
+                guard case .placeholders(let id)? = state.art.covers[key] else { continue }
+                guard case .kitty(_, let transmit)? = payloads.payload(for: key) else {
+                    dropped.append(key)
+                    continue
+                }
+                output += transmit
                 output += wrap(KittyGraphics.virtualPlacement(id: id, columns: key.columns, rows: key.rows))
                 transmitted[key] = id
             }
             output += forget(keeping: shown)
         } else {
-            let wanted = frame.artRegions.filter { payloads.payload(for: $0.key) != nil }
+            // A picture already on screen needs nothing more; one to draw needs its payload.
+            let redrawAll = screen.repaintedEverything
+            var wanted: [ArtRegion] = []
+            for region in frame.artRegions {
+                if (shown.contains(region) && !redrawAll) || payloads.payload(for: region.key) != nil {
+                    wanted.append(region)
+                } else {
+                    dropped.append(region.key)
+                }
+            }
             for old in shown where !wanted.contains(old) {
                 output += remove(old, screen: screen)
             }
-            if screen.repaintedEverything { shown.removeAll() }
+            if redrawAll { shown.removeAll() }
             for region in wanted where !shown.contains(region) {
                 output += draw(region, payload: payloads.payload(for: region.key))
             }
@@ -51,6 +66,7 @@ final class PixelArtWriter {
             output += forget(keeping: Set(wanted.map(\.key)))
         }
         if !output.isEmpty { screen.writeDirectly(output) }
+        return dropped
     }
 
     /// Deletes the kitty images of covers no longer on screen, so the terminal holds only what it shows
@@ -76,9 +92,9 @@ final class PixelArtWriter {
         // Saved and restored around the picture, so ncurses' idea of the cursor stays true.
         var text = "\u{1B}7\u{1B}[\(region.y + 1);\(region.x + 1)H"
         switch payload {
-        case .kitty(let id, let png)?:
+        case .kitty(let id, let transmit)?:
             if transmitted[region.key] == nil {
-                for chunk in KittyGraphics.transmit(id: id, png: png) { text += wrap(chunk) }
+                text += transmit
                 transmitted[region.key] = id
             }
             let placement = nextPlacement

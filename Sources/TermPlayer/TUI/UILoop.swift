@@ -50,7 +50,7 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
         art: ArtStart
     ) {
         self.art = art
-        covers = CoverWorker(token: client.token, cellPixels: art.cellPixels)
+        covers = CoverWorker(token: client.token, cellPixels: art.cellPixels, inTmux: art.inTmux)
         pictures = PixelArtWriter(mode: art.mode, inTmux: art.inTmux)
         self.screen = screen
         self.state = state
@@ -73,7 +73,9 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
             let frame = Renderer.render(state)
             let drawing = ContinuousClock.now
             screen.draw(frame)
-            pictures.sync(frame: frame, state: state, payloads: covers.payloads, screen: screen)
+            for key in pictures.sync(frame: frame, state: state, payloads: covers.payloads, screen: screen) {
+                inbox.post(.coverDropped(key))
+            }
             if let (started, keys) = keyRead, let frameLog {
                 let now = ContinuousClock.now
                 let micros = { (duration: Duration) in duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000 }

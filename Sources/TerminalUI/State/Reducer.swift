@@ -53,6 +53,9 @@ public enum Action: Sendable {
     case coverLoaded(ArtKey, CoverArtwork)
     /// `.loadCover` found no cover, or one it could not decode: the quiet placeholder shows.
     case coverFailed(ArtKey, reason: String)
+    /// The terminal layer let go of what it needed to show this cover (its pixel payloads are bounded):
+    /// the cover is forgotten, and asked for again while it is on screen.
+    case coverDropped(ArtKey)
 }
 
 /// Work for the runner, outside the pure state: talking to the service and the player, quitting.
@@ -205,6 +208,9 @@ extension AppState {
             return []
         case .coverFailed(let key, let reason):
             if art.covers[key] != nil { art.store(.unavailable(reason), for: key) }
+            return []
+        case .coverDropped(let key):
+            art.remove(key)
             return []
         }
     }
