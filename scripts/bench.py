@@ -10,6 +10,7 @@ prints names the targets from DESIGN.md and, where one exists, a peer or anchor 
     scripts/bench.py --songs 20000   # a quicker run on a smaller library
     scripts/bench.py --only scaled   # S3 + SQS ingest and PostgreSQL (under scripts/test-services.sh)
     scripts/bench.py --only listeners  # likes, plays, playlists at 1,000,000 plays, SQLite and PostgreSQL (bench_listeners.py)
+    scripts/bench.py --only art      # covers in the UI: time to screen, scrolling albums, memory (bench_art.py)
 """
 
 import argparse
@@ -30,7 +31,7 @@ from pathlib import Path
 from proc_stats import memory_mib
 
 REPO = Path(__file__).resolve().parent.parent
-BIN = REPO / ".build" / "release" / "termplayer"
+BIN = Path(os.environ.get("TERMPLAYER_BIN", REPO / ".build" / "release" / "termplayer"))
 GENRES = ["Rock", "Indie", "Pop", "Hiphop", "Jazz", "Country", "Classical", "Other"]
 
 
@@ -195,7 +196,7 @@ def main():
     parser.add_argument("--uploads", type=int, default=2_000, help="bundles uploaded through the API")
     parser.add_argument("--seconds", type=int, default=10, help="duration of each latency run")
     parser.add_argument("--sqs-bundles", type=int, default=1_000, help="bundles ingested through S3 + SQS")
-    parser.add_argument("--only", choices=["library", "player", "scaled", "sqs", "listeners"], help="run one section (the UI's run with the library's; sqs: the S3 + SQS part of scaled)")
+    parser.add_argument("--only", choices=["library", "player", "scaled", "sqs", "listeners", "art"], help="run one section (the UI's run with the library's; sqs: the S3 + SQS part of scaled)")
     arguments = parser.parse_args()
     for tool, package in [("sox", "sox"), ("lame", "lame"), ("wrk", "wrk"), ("curl", "curl"), ("mpg123", "mpg123"),
                           ("pulseaudio", "pulseaudio"), ("parec", "pulseaudio-utils"), ("tmux", "tmux")]:
@@ -215,6 +216,10 @@ def main():
             import bench_scaled
             rows += bench_scaled.rows(work / "scaled", Server, tone_mp3, write_bundles, wrk_percentiles, arguments.songs,
                                       arguments.seconds, arguments.sqs_bundles, sqs_only=arguments.only == "sqs")
+        if arguments.only in (None, "art"):
+            import bench_art
+            import bench_player
+            rows += bench_art.rows(work / "art", BIN, Server, tone_mp3, write_bundles, bench_player.PulseServer)
         if arguments.only in (None, "listeners"):
             import bench_listeners
             rows += bench_listeners.rows(work / "listeners", Server, tone_mp3, write_bundles, arguments.songs, arguments.seconds)
