@@ -65,6 +65,13 @@ public enum ArtChoice {
         "Covers are in blocks: tmux keeps images from the terminal. For sharp covers (kitty ≥ 0.28, Ghostty): "
         + "tmux set -g allow-passthrough on"
 
+    /// Said once when the terminal draws sixel but would not say how big its cells are: a sixel picture
+    /// is pixels, and drawn at a guessed size it can spill over the text around it (xterm answers no
+    /// size queries unless its window ops are allowed).
+    public static let sixelSizeHint =
+        "Covers are in blocks: this terminal draws sixel but does not say its cell size "
+        + "(xterm: XTerm*allowWindowOps: true)"
+
     /// The best way to show covers here.
     ///
     /// - A forced setting is honoured whatever the terminal said (NO_COLOR and `TERM` included: a
@@ -73,7 +80,8 @@ public enum ArtChoice {
     /// - `auto` is off when the output is not a TTY, for `NO_COLOR`, for `TERM` dumb, linux or vt*
     ///   (or unset), and with fewer than 256 colours. Then, outside tmux: kitty placeholders (kitty ≥ 0.28
     ///   or Ghostty, by XTVERSION, that answered `a=q`), kitty direct (answered `a=q`, no placeholders),
-    ///   iTerm2 (`TERM_PROGRAM` iTerm.app or WezTerm, or XTVERSION), sixel (DA1 has 4), else blocks.
+    ///   iTerm2 (`TERM_PROGRAM` iTerm.app or WezTerm, or XTVERSION), sixel (DA1 has 4 and the cell size
+    ///   was told), else blocks (with `sixelSizeHint` when only the size was missing).
     /// - In tmux only what survives tmux: kitty placeholders with passthrough on, sixel when tmux's own
     ///   DA1 has 4 (tmux 3.4 built with sixel draws it itself), else blocks; and when passthrough is
     ///   off (or unknown: `tmux show -pv allow-passthrough` is the caller's to run), `passthroughHint`.
@@ -110,15 +118,17 @@ public enum ArtChoice {
         }
 
         guard isTTY, artBelongs(environment: environment, colors: colors) else { return (.off, nil) }
+        // Sixel is pixels: only where the terminal said its cell size (or its text area's).
+        let sizedSixel = replies.sixel && (replies.cellPixels != nil || replies.windowPixels != nil)
         if tmux {
             if passthrough && replies.kittyGraphics && placeholders { return (.kittyPlaceholders, nil) }
-            if replies.sixel { return (.sixel, nil) }
-            return (.blocks, passthrough ? nil : passthroughHint)
+            if sizedSixel { return (.sixel, nil) }
+            return (.blocks, passthrough ? (replies.sixel ? sixelSizeHint : nil) : passthroughHint)
         }
         if replies.kittyGraphics { return (placeholders ? .kittyPlaceholders : .kittyDirect, nil) }
         if speaksITerm2(replies: replies, environment: environment) { return (.iterm, nil) }
-        if replies.sixel { return (.sixel, nil) }
-        return (.blocks, nil)
+        if sizedSixel { return (.sixel, nil) }
+        return (.blocks, replies.sixel ? sixelSizeHint : nil)
     }
 
     /// Terminals known to draw kitty's Unicode placeholders: kitty from 0.28, and Ghostty. XTVERSION

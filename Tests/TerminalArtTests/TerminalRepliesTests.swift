@@ -12,6 +12,8 @@ enum CannedReplies {
     static let wezterm = "\(esc)[6;17;8t\(esc)[4;510;640t\(esc)[8;30;80t\(esc)P>|WezTerm 20240203-110809-5046fc22\(esc)\\\(esc)[?65;4;6;18;22c"
     /// `xterm -ti vt340`: sixel in DA1, no kitty, window reports disallowed by default.
     static let xtermVT340 = "\(esc)P>|XTerm(379)\(esc)\\\(esc)[?63;1;2;3;4;6;9;15;16;22;28c"
+    /// The same xterm with `allowWindowOps: true`: it tells its cell size (6 × 13, the default font).
+    static let xtermVT340Sized = "\(esc)[6;13;6t\(esc)P>|XTerm(379)\(esc)\\\(esc)[?63;1;2;3;4;6;9;15;16;22;28c"
     /// tmux 3.3a with passthrough off: everything wrapped is dropped, and tmux answers DA1 itself.
     static let tmuxNoPassthrough = "\(esc)[?1;2c"
     /// tmux 3.3a with passthrough on, outer kitty: tmux's own DA1 at once, the outer terminal's replies

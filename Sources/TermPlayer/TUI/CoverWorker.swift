@@ -10,8 +10,8 @@ import TerminalUI
 final class CoverWorker: Sendable {
     private let session = CurlSession(name: "tp-covers")
     private let token: String?
-    /// A cell's size in pixels, for pixel protocols (the terminal said, or a common 8 × 16).
-    let cellPixels: PixelSize
+    /// A cell's size in pixels, as the terminal said; nil when it would not say.
+    private let reportedCellPixels: PixelSize?
     let payloads = PixelPayloads()
     private let running = Mutex<[ArtKey: Task<Void, Never>]>([:])
     private let serial = Atomic<UInt32>(0)
@@ -21,7 +21,7 @@ final class CoverWorker: Sendable {
 
     init(token: String?, cellPixels: PixelSize?, inTmux: Bool) {
         self.token = token
-        self.cellPixels = cellPixels ?? PixelSize(width: 8, height: 16)
+        reportedCellPixels = cellPixels
         self.inTmux = inTmux
     }
 
@@ -51,9 +51,17 @@ final class CoverWorker: Sendable {
         session.close()
     }
 
+    /// A cell's size in pixels for `mode`. Unreported, kitty and iTerm2 scale the picture to the cells
+    /// themselves, so a common 8 × 16 only sets its sharpness; sixel is drawn pixel for pixel, so it gets
+    /// a small guess (xterm's default font is 6 × 13): a picture short of its cells, never over the text.
+    private func cellPixels(for mode: ArtMode) -> PixelSize {
+        reportedCellPixels ?? (mode == .sixel ? PixelSize(width: 6, height: 12) : PixelSize(width: 8, height: 16))
+    }
+
     /// The box, in pixels, a cover is drawn into.
     private func box(for key: ArtKey, mode: ArtMode) -> CoverSize {
         if mode.isPixelProtocol {
+            let cellPixels = cellPixels(for: mode)
             return CoverSize(width: max(1, key.columns * cellPixels.width), height: max(1, key.rows * cellPixels.height))
         }
         // Half-blocks: two pixels a cell, taken from twice as many for a smooth average.
@@ -64,7 +72,7 @@ final class CoverWorker: Sendable {
         let box = box(for: key, mode: mode)
         let bytes = try await fetch(key.url, size: max(box.width, box.height))
         try Task.checkCancellation()
-        let (cellPixels, inTmux) = (self.cellPixels, self.inTmux)
+        let (cellPixels, inTmux) = (cellPixels(for: mode), self.inTmux)
         let id = KittyGraphics.placeholderID(serial: serial.add(1, ordering: .relaxed).newValue)
         // The image as the commands that store it in the terminal, base64 and wrapped, ready to write.
         @Sendable func transmit(_ picture: CoverPicture) throws -> PixelPayload {
