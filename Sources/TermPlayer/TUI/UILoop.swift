@@ -282,13 +282,7 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
             var wasHealthy = true
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(5))
-                var healthy = await client.isHealthy()
-                if wasHealthy, !healthy {
-                    // One failed check is not yet "stopped answering" (the E2E tests saw a service just
-                    // restarted reported offline for a moment): ask again before saying so.
-                    try? await Task.sleep(for: .seconds(1))
-                    healthy = await client.isHealthy()
-                }
+                let healthy = await client.isHealthy()
                 if wasHealthy, !healthy { inbox.post(.libraryFailed("\(client.server) stopped answering")) }
                 wasHealthy = healthy
             }
