@@ -135,13 +135,6 @@ public struct Console {
 
     /// Writes all of `text`; a closed pipe or full disk loses the message, never the playback.
     public static func write(_ text: String, to descriptor: Int32) {
-        var text = text
-        text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(descriptor, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
-                if written > 0 { offset += written } else if written == -1, errno == EINTR { continue } else { return }
-            }
-        }
+        FullWrite.write(text, to: descriptor)
     }
 }

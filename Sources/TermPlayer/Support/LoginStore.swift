@@ -1,5 +1,6 @@
 import Foundation
 import LibraryModel
+import OSThreads
 
 #if canImport(Glibc)
 import Glibc
@@ -111,18 +112,7 @@ struct LoginStore: Sendable {
         // The umask can only take permissions away; this makes sure none were added either.
         if fchmod(descriptor, 0o600) != 0 { failure = Self.errnoText() }
         if failure == nil {
-            failure = data.withUnsafeBytes { buffer -> String? in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        return Self.errnoText()
-                    }
-                    offset += written
-                }
-                return nil
-            }
+            failure = data.withUnsafeBytes { FullWrite.write($0, to: descriptor) }.map { String(cString: strerror($0)) }
         }
         if failure == nil, fsync(descriptor) != 0 { failure = Self.errnoText() }
         if close(descriptor) != 0, failure == nil { failure = Self.errnoText() }

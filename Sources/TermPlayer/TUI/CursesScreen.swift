@@ -1,4 +1,5 @@
 internal import CNcursesW
+import OSThreads
 import TerminalArt
 import TerminalUI
 
@@ -202,14 +203,7 @@ final class CursesScreen {
     /// Bytes for the terminal itself (pictures), after what ncurses has written.
     func writeDirectly(_ text: String) {
         fflush(output)
-        var text = text
-        text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = write(STDOUT_FILENO, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
-                if written > 0 { offset += written } else if written == -1, errno == EINTR { continue } else { return }
-            }
-        }
+        FullWrite.write(text, to: STDOUT_FILENO)
     }
 
     /// The pair drawing a cover cell's own colours; nil without colour (art is off then anyway).

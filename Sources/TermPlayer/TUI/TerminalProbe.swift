@@ -1,4 +1,5 @@
 import Foundation
+import OSThreads
 import TerminalArt
 
 #if canImport(Glibc)
@@ -60,12 +61,7 @@ enum TerminalProbe {
         guard tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0 else { return nil }
         defer { tcsetattr(STDIN_FILENO, TCSANOW, &saved) }
 
-        var bytes = queries.bytes
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeMutableBytes { write(STDOUT_FILENO, $0.baseAddress.map { $0 + written }, $0.count - written) }
-            if result > 0 { written += result } else if result == -1, errno == EINTR { continue } else { return nil }
-        }
+        guard queries.bytes.withUnsafeBytes({ FullWrite.write($0, to: STDOUT_FILENO) }) == nil else { return nil }
         let deadline = ContinuousClock.now + timeout
         var received: [UInt8] = []
         var replies = TerminalReplies.parse([], kittyQueryID: queries.kittyID)
@@ -83,7 +79,6 @@ enum TerminalProbe {
             // A terminal that keeps talking is not a reason to wait forever, nor to hold its words in memory.
             if received.count > 64 << 10 { break }
         }
-        bytes.removeAll()
         return replies
     }
 }
