@@ -223,7 +223,7 @@ let package = Package(
         .testTarget(
             name: "APIClientTests",
             dependencies: [
-                "APIClient", "LibraryServer", "LibraryModel", "TestSupport",
+                "APIClient", "LibraryServer", "LibraryModel", "CoverArt", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

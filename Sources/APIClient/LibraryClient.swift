@@ -79,6 +79,19 @@ public struct LibraryClient: Sendable {
         return try decode(try await send(request), as: UploadReceipt.self)
     }
 
+    /// A cover's bytes. A service's `/media/…` URL (this one's, or the same service's public URL) is asked
+    /// for at `size`: it answers a JPEG that fits size × size. A presigned or public bucket URL is fetched
+    /// as it is: a query would break its signature. The token goes to this client's server only.
+    public func cover(at url: String, fittingSquare size: Int) async throws(APIClientError) -> [UInt8] {
+        var request = TransferRequest(url: url, headers: [("User-Agent", "termplayer/\(TermPlayerVersion.current)")],
+                                      connectTimeout: .seconds(3), stallTimeout: .seconds(10))
+        if url.contains(APIPath.mediaPrefix) { request.url += (url.contains("?") ? "&" : "?") + "size=\(min(1024, max(16, size)))" }
+        if let token, url.hasPrefix(server + "/") { request.headers.append(("Authorization", "Bearer \(token)")) }
+        let response = try await send(request)
+        try checkStatus(response)
+        return response.body
+    }
+
     // MARK: Plumbing
 
     func headers() -> [(name: String, value: String)] {

@@ -1,4 +1,5 @@
 import APIClient
+import CoverArt
 import Foundation
 import HummingbirdTesting
 import LibraryModel
@@ -66,6 +67,24 @@ struct LibraryClientTests {
                 _ = try await client.songs(SongQuery(limit: -1))
             } throws: { error in
                 (error as? APIClientError)?.status == 400
+            }
+        }
+    }
+
+    @Test("a cover from the service comes at the size asked for; a missing one is a 404")
+    func cover() async throws {
+        try await Self.withService { client in
+            _ = try await client.upload(try ObjectKey(validating: "wide.json"), bytes: Array(Fixtures.bundleJSON(title: "Wide")))
+            _ = try await client.upload(try ObjectKey(validating: "wide.jpg"), bytes: try TestCovers.twoColourJPEG())
+            _ = try await client.upload(try ObjectKey(validating: "wide.mp3"), fromFile: try Fixtures.toneMP3(seconds: 0.5).path)
+            let image = try #require(try await client.song(try BundleID(validating: "wide")).image)
+            let scaled = try CoverDecoder.decode(try await client.cover(at: image, fittingSquare: 100))
+            #expect(scaled.size == CoverSize(width: 100, height: 50), "600 × 300, asked to fit 100 × 100")
+            await #expect {
+                _ = try await client.cover(at: image.replacingOccurrences(of: "wide.jpg", with: "gone.jpg"), fittingSquare: 100)
+            } throws: { error in
+                guard case .http(_, 404, _)? = error as? APIClientError else { return false }
+                return true
             }
         }
     }

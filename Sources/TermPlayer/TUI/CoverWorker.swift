@@ -1,3 +1,4 @@
+import APIClient
 import CoverArt
 import CurlTransfer
 import Synchronization
@@ -8,8 +9,9 @@ import TerminalUI
 /// the UI thread (decoding on a thread of its own, never a cooperative one); a cover no longer wanted is
 /// cancelled. What pixel protocols need is left in `payloads` for the terminal layer to send.
 final class CoverWorker: Sendable {
+    /// Covers come on a session of their own: a cover never waits behind the library's listing.
     private let session = CurlSession(name: "tp-covers")
-    private let token: String?
+    private let client: LibraryClient
     /// A cell's size in pixels, as the terminal said; nil when it would not say.
     private let reportedCellPixels: PixelSize?
     let payloads = PixelPayloads()
@@ -19,8 +21,8 @@ final class CoverWorker: Sendable {
     /// Whether kitty's commands go through tmux's passthrough: they are wrapped here, off the UI thread.
     private let inTmux: Bool
 
-    init(token: String?, cellPixels: PixelSize?, inTmux: Bool) {
-        self.token = token
+    init(client: LibraryClient, cellPixels: PixelSize?, inTmux: Bool) {
+        self.client = LibraryClient(server: client.server, token: client.token, session: session)
         reportedCellPixels = cellPixels
         self.inTmux = inTmux
     }
@@ -101,22 +103,19 @@ final class CoverWorker: Sendable {
         return artwork
     }
 
-    /// The cover's bytes; from this service's `/media/`, at the size it is drawn (a presigned or public
-    /// bucket URL is fetched as it is: a query would break its signature).
+    /// The cover's bytes, at the size it is drawn where the service can scale it.
     private func fetch(_ url: String, size: Int) async throws -> [UInt8] {
-        var address = url
-        if url.contains("/media/") { address += (url.contains("?") ? "&" : "?") + "size=\(min(1024, max(16, size)))" }
-        var headers: [(name: String, value: String)] = [("User-Agent", "termplayer")]
-        if let token, url.contains("/media/") { headers.append(("Authorization", "Bearer \(token)")) }
-        let response = try await session.perform(TransferRequest(url: address, headers: headers, connectTimeout: .seconds(3), stallTimeout: .seconds(10)))
-        guard (200..<300).contains(response.status) else { throw CoverFetchError(url: url, status: response.status) }
-        return response.body
+        do {
+            return try await client.cover(at: url, fittingSquare: size)
+        } catch .http(_, 404, _) {
+            throw CoverFetchError(description: "no cover at \(url)")
+        } catch .http(_, let status, _) {
+            throw CoverFetchError(description: "\(url) answered \(status)")
+        }
     }
 
     struct CoverFetchError: Error, CustomStringConvertible {
-        var url: String
-        var status: Int
-        var description: String { status == 404 ? "no cover at \(url)" : "\(url) answered \(status)" }
+        var description: String
     }
 }
 

@@ -50,7 +50,7 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
         art: ArtStart
     ) {
         self.art = art
-        covers = CoverWorker(token: client.token, cellPixels: art.cellPixels, inTmux: art.inTmux)
+        covers = CoverWorker(client: client, cellPixels: art.cellPixels, inTmux: art.inTmux)
         pictures = PixelArtWriter(mode: art.mode, inTmux: art.inTmux)
         self.screen = screen
         self.state = state
