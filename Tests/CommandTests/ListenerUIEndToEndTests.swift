@@ -110,15 +110,16 @@ struct ListenerUIEndToEndTests {
         service.stop()
         #expect(await tmux.waitFor("offline", timeout: .seconds(15)).found)
         service = try await Self.service(library, port: port)
-        // The tab bar's count, not just "3 songs": the playlist "Road" shows that too, offline or not,
-        // and the UI retries every 3 s.
-        #expect(await tmux.waitFor("3 songs · ", timeout: .seconds(15)).found)
+        // The tab bar's count beside the server: the open playlist's "Road · 3 songs · 0:09" stays on
+        // screen offline or not. The UI retries every 3 s.
+        #expect(await tmux.waitFor("3 songs · \(service.url)", timeout: .seconds(15)).found)
+        // Each wait is for what only the new view shows: Road's songs are on screen until the switch.
         try tmux.send("1")
-        let back = await tmux.waitFor("A Low Tone")
+        let back = await tmux.waitFor("Songs by title")
         #expect(Self.row("A Low Tone", in: back.screen).contains("♥"), "the heart is still there: \(back.screen)")
         try tmux.send("6", "j", "j", "j", "j", "j", "j")
-        let road = await tmux.waitFor("B Mid Tone")
-        #expect(road.screen.contains("Road") && road.screen.contains("3 songs"), "\(road.screen)")
+        let road = await tmux.waitFor("Road · 3 songs")
+        #expect(road.found && road.screen.contains("B Mid Tone"), "\(road.screen)")
         let history = try await TermPlayerBinary.run(["history", "--server", service.url, "--token", Self.token, "--json"])
         let plays = try JSONDecoder().decode([HistoryEntry].self, from: Data(history.standardOutput.utf8))
         #expect(plays.prefix(3).map(\.songId).reversed() == ["high", "low", "mid"], "the plays were reported: \(history.standardOutput)")
