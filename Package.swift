@@ -117,6 +117,9 @@ let package = Package(
         // module per database
 
         .target(name: "Catalog", dependencies: ["LibraryModel"], swiftSettings: strictSettings),
+        /// Recommendations from plays, likes, ratings and metadata alone: session neighbours, followers,
+        /// content, and the rules every list keeps. No I/O and no Foundation; the service feeds it.
+        .target(name: "Recommender", swiftSettings: strictSettings),
         .target(
             name: "CatalogSQLite",
             dependencies: ["Catalog", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "SystemPackage", package: "swift-system")],
