@@ -34,7 +34,12 @@ public final class PostgresEngine: SQLEngine {
         // connection the server or the network dropped fails one call, and the pool replaces it.
         configuration.options.minimumConnections = configuration.options.maximumConnections
         configuration.options.keepAliveBehavior = nil
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // The pool reports every failed connection attempt at info, ten at once when the server is
+        // down, from its own threads: they buried (and interleaved with) the one error that says why.
+        // Calls that fail report it themselves.
+        var backgroundLogger = logger
+        backgroundLogger.logLevel = max(logger.logLevel, .warning)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: backgroundLogger)
         self.location = location
         self.client = client
         self.logger = logger
