@@ -148,6 +148,7 @@ let package = Package(
                 "Catalog",
                 "CatalogSQLite",
                 "CatalogPostgres",
+                "Recommender",
                 "ListeningFormats",
                 "OSThreads",
                 "CoverArt",

@@ -127,6 +127,26 @@ public protocol CatalogStore: Sendable {
     func editPlaylist(id: String, _ edit: PlaylistEdit, expectedVersion: Int?) async throws(CatalogError) -> PlaylistRecord
 
     func deletePlaylist(id: String) async throws(CatalogError)
+
+    // MARK: What recommendations are built from
+
+    /// Whether a listener's plays may shape others' suggestions, and theirs shape this listener's.
+    func setSharesListening(_ shares: Bool, userID: String) async throws(CatalogError)
+
+    /// Songs in id order after `id`: a whole-library read in pages.
+    func songListings(after id: String?, limit: Int) async throws(CatalogError) -> [SongListing]
+
+    /// These songs, in no particular order; ids the library lacks are left out.
+    func songListings(ids: [String]) async throws(CatalogError) -> [SongListing]
+
+    /// Plays of listeners who share their listening, in order of listener, start and song, after `cursor`.
+    func sharedPlays(after cursor: PlayRecord?, limit: Int) async throws(CatalogError) -> [PlayRecord]
+
+    /// Likes and ratings per song, summed over listeners who share their listening.
+    func sharedAppeal() async throws(CatalogError) -> [SongAppealRecord]
+
+    /// Changes when plays, marks or songs change: a replica compares it to decide to rebuild.
+    func listeningStamp() async throws(CatalogError) -> ListeningStamp
 }
 
 extension CatalogStore {

@@ -186,3 +186,41 @@ public struct PlaylistDetails: Sendable, Hashable {
         self.isPublic = isPublic
     }
 }
+
+/// One song's likes and ratings among the listeners who share their listening.
+public struct SongAppealRecord: Sendable, Hashable {
+    public var songID: String
+    public var likes: Int
+    /// Ratings of 4 or 5.
+    public var goodRatings: Int
+    /// Ratings of 1 or 2.
+    public var poorRatings: Int
+
+    public init(songID: String, likes: Int, goodRatings: Int, poorRatings: Int) {
+        self.songID = songID
+        self.likes = likes
+        self.goodRatings = goodRatings
+        self.poorRatings = poorRatings
+    }
+}
+
+/// A summary of everything recommendations learn from; equal stamps mean nothing to rebuild.
+public struct ListeningStamp: Sendable, Hashable {
+    public var plays: Int
+    public var latestPlay: Double?
+    public var marks: Int
+    public var latestMark: Double?
+    public var songs: Int
+    public var latestSong: Double?
+    public var sharingListeners: Int
+
+    public init(plays: Int, latestPlay: Double?, marks: Int, latestMark: Double?, songs: Int, latestSong: Double?, sharingListeners: Int) {
+        self.plays = plays
+        self.latestPlay = latestPlay
+        self.marks = marks
+        self.latestMark = latestMark
+        self.songs = songs
+        self.latestSong = latestSong
+        self.sharingListeners = sharingListeners
+    }
+}

@@ -27,6 +27,9 @@ public enum APIPath {
     public static let historyExport = "/history/export"
     public static let playlists = "/playlists"
     public static let playlistImport = "/playlists/import"
+    public static let forYou = "/recommendations/for-you"
+    public static let discover = "/recommendations/discover"
+    public static let radio = "/radio"
 
     public static func apiKey(_ id: String) -> String { "\(apiKeys)/\(id)" }
     public static func user(_ name: String) -> String { "\(users)/\(PercentEncoding.escape(name))" }
@@ -39,6 +42,7 @@ public enum APIPath {
     public static func playlistMove(_ id: String) -> String { playlist(id) + "/move" }
     public static func playlistCopy(_ id: String) -> String { playlist(id) + "/copy" }
     public static func playlistExport(_ id: String) -> String { playlist(id) + "/export" }
+    public static func similar(_ song: String) -> String { "/songs/\(PercentEncoding.escape(song))/similar" }
 }
 
 /// Percent-escapes a path segment or a query value: unreserved characters stay, every other byte becomes `%XX`.

@@ -9,12 +9,25 @@ public struct Listener: Codable, Hashable, Sendable {
     public var admin: Bool
     /// The machine owner's implicit listener: the service token, or anyone when no accounts exist.
     public var local: Bool
+    /// Whether their listening feeds everyone's "listeners who played this also played" suggestions,
+    /// and others' feeds theirs. On unless they turn it off (`PATCH /me`).
+    public var sharesListening: Bool?
 
-    public init(id: String, name: String, admin: Bool, local: Bool) {
+    public init(id: String, name: String, admin: Bool, local: Bool, sharesListening: Bool? = nil) {
         self.id = id
         self.name = name
         self.admin = admin
         self.local = local
+        self.sharesListening = sharesListening
+    }
+}
+
+/// `PATCH /me`: the listener's own settings; fields left out stay as they are.
+public struct ListenerSettings: Codable, Hashable, Sendable {
+    public var sharesListening: Bool?
+
+    public init(sharesListening: Bool? = nil) {
+        self.sharesListening = sharesListening
     }
 }
 

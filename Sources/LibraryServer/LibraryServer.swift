@@ -77,6 +77,8 @@ public struct ServeOptions: Sendable {
     public var scanAtStart = true
     /// Songs per catalog read while streaming `/songs`; tests make it small to cross page boundaries.
     public var listingPageSize = 1000
+    /// How often recommendations look for new listening, and how soon they may rebuild again.
+    public var recommendationTiming = Recommendations.Timing()
 
     public init(
         library: LocalLibrary,
@@ -193,7 +195,7 @@ public enum LibraryServer {
 
         let service = LibraryService(
             bucket: bucket, catalog: catalog, stagingDirectory: library.staging, logger: logger,
-            workers: options.ingestWorkers, scanAtStart: options.scanAtStart)
+            workers: options.ingestWorkers, scanAtStart: options.scanAtStart, recommendationTiming: options.recommendationTiming)
         var services: [any Service] = [service]
         if let events = options.events {
             do throws(AWSError) {

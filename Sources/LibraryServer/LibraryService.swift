@@ -15,6 +15,8 @@ public final class LibraryService: Service {
     public let bucket: any BucketStore
     public let catalog: any CatalogStore
     public let queue: IngestQueue
+    /// The model recommendations answer from, kept fresh while the service runs.
+    public let recommendations: Recommendations
     let ingestor: Ingestor
     let stager: UploadStager
     let logger: Logger
@@ -26,7 +28,7 @@ public final class LibraryService: Service {
 
     public init(
         bucket: any BucketStore, catalog: any CatalogStore, stagingDirectory: FilePath, logger: Logger, workers: Int = 4,
-        scanAtStart: Bool = true
+        scanAtStart: Bool = true, recommendationTiming: Recommendations.Timing = Recommendations.Timing()
     ) {
         self.bucket = bucket
         self.catalog = catalog
@@ -36,6 +38,7 @@ public final class LibraryService: Service {
         self.ingestor = Ingestor(bucket: bucket, catalog: catalog, logger: logger)
         self.queue = IngestQueue(ingestor: ingestor)
         self.stager = UploadStager(directory: stagingDirectory)
+        self.recommendations = Recommendations(catalog: catalog, logger: logger, timing: recommendationTiming)
     }
 
     /// Runs until graceful shutdown: ingest workers, the start-up reconciliation, and the change feed.
@@ -43,6 +46,7 @@ public final class LibraryService: Service {
         let changes = bucket.externalChanges()
         await withDiscardingTaskGroup { group in
             group.addTask { await self.queue.run(workers: self.workers) }
+            group.addTask { await self.recommendations.keepFresh() }
             group.addTask {
                 guard let changes else {
                     if self.scanAtStart { await self.reconcileEverything() }

@@ -5,7 +5,7 @@
 /// a session are neighbours, scored by how often (nearer counts more), each listener adding at most
 /// `perListenerCap` times to a pair so one heavy listener cannot make a pair; songs played right after
 /// one another are followers. Plays are stored compactly as they arrive: a million plays take ~20 MB.
-public struct ModelBuilder: ~Copyable {
+public struct ModelBuilder: Sendable {
     public struct Settings: Sendable {
         /// Seconds between the end of a play and the start of the next that begin a new session.
         public var sessionGap: Double = 300
@@ -64,7 +64,7 @@ public struct ModelBuilder: ~Copyable {
 
     public var playCount: Int { playSong.count }
 
-    public consuming func build() -> RecommendationModel {
+    public func build() -> RecommendationModel {
         let sessions = cutSessions()
         let seen = sessionAppearances(sessions)
         let (neighbours, followers) = pairTables(sessions, seen: seen)

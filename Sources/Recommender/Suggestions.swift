@@ -36,6 +36,7 @@ extension RecommendationModel {
             }
         }
         if profile.seeds.isEmpty { addStarters(to: &board, shared: shared, count: limit * 3) }
+        addFiller(to: &board, limit: limit + profile.marked.count, shared: shared)
         if shared { addPopularity(to: &board, weight: 0.1) }
         profile.penalise(&board)
         let excluded: (Int32) -> Bool = { song in
@@ -57,9 +58,12 @@ extension RecommendationModel {
             addFollowers(of: [(song, 1)], weight: 0.5, to: &board)
             addPopularity(to: &board, weight: 0.05)
         }
-        addNeighbourhood(of: [song], artistWeight: 0.3, to: &board, shared: taste.usesSharedSignal)
+        // Metadata at half weight: evidence from listening should win over "same genre".
+        addNeighbourhood(of: [song], artistWeight: 0.3, scale: 0.5, to: &board, shared: taste.usesSharedSignal)
         profile.penalise(&board)
-        return finish(board, limit: limit, tail: [], excluding: { $0 == song || profile.isOneStar($0) })
+        let excluded: (Int32) -> Bool = { $0 == song || profile.isOneStar($0) }
+        addFiller(to: &board, limit: limit + 1, shared: taste.usesSharedSignal)
+        return finish(board, limit: limit, tail: [], excluding: excluded)
     }
 
     /// The next `limit` songs of a radio started from `seeds`, after the songs it has played so far
@@ -77,10 +81,12 @@ extension RecommendationModel {
         if played.isEmpty, case .song = seeds.first, let start = seed.songs.first, !profile.isOneStar(start) {
             first = [(start, .infinity, .seed)]
         }
+        // What to follow: the last three station songs the listener did not skip or rate down.
+        let kept = played.filter { !profile.disliked($0) }
         let context: [(Int32, Double)] =
-            played.isEmpty ? seed.songs.prefix(5).map { ($0, 1.0) } : zip(played.suffix(3).reversed(), [1.0, 0.6, 0.4]).map { ($0, $1) }
+            kept.isEmpty ? seed.songs.prefix(5).map { ($0, 1.0) } : zip(kept.suffix(3).reversed(), [1.0, 0.6, 0.4]).map { ($0, $1) }
         if shared {
-            addFollowers(of: played.isEmpty ? context : Array(context.prefix(1)), weight: 1.0, to: &board)
+            addFollowers(of: kept.isEmpty ? context : Array(context.prefix(1)), weight: 1.0, to: &board)
             for (song, weight) in context {
                 let facts = songs[Int(song)]
                 for (other, similarity) in neighbours.row(song) {
@@ -101,6 +107,7 @@ extension RecommendationModel {
         }
         steer(by: played, profile: profile, board: &board)
         profile.penalise(&board)
+        addFiller(to: &board, limit: limit + played.count + 1, shared: shared)
         let firstSong = first.first?.song
         let rest = finish(
             board, limit: limit - first.count, tail: played + first.map(\.song),
@@ -138,18 +145,18 @@ extension RecommendationModel {
     }
 
     /// Songs on the same albums, by the same artists, and of the same genres near the same years.
-    private func addNeighbourhood(of seeds: [Int32], artistWeight: Double, to board: inout Scoreboard, shared: Bool) {
+    private func addNeighbourhood(of seeds: [Int32], artistWeight: Double, scale: Double = 1, to board: inout Scoreboard, shared: Bool) {
         guard !seeds.isEmpty else { return }
         let years = seeds.compactMap { songs[Int($0)].year }
         let meanYear = years.isEmpty ? nil : Double(years.reduce(0, +)) / Double(years.count)
         for album in Set(seeds.map { albumOf[Int($0)] }).sorted() {
             for song in songsByAlbum[Int(album)].prefix(30) {
-                board.add(song, 0.15, .sameAlbum(album: songs[Int(song)].album))
+                board.add(song, 0.15 * scale, .sameAlbum(album: songs[Int(song)].album))
             }
         }
         for artist in Set(seeds.map { artistOf[Int($0)] }).sorted() {
             for song in songsByArtist[Int(artist)].prefix(40) {
-                board.add(song, artistWeight, .moreBy(artist: artistNames[Int(artist)]))
+                board.add(song, artistWeight * scale, .moreBy(artist: artistNames[Int(artist)]))
             }
         }
         for genre in Set(seeds.map { genreOf[Int($0)] }).sorted() {
@@ -159,7 +166,7 @@ extension RecommendationModel {
                 case let (year?, mean?): exp(-abs(Double(year) - mean) / 6)
                 default: 0.3
                 }
-                board.add(song, 0.3 * closeness, .moreOf(genre: facts.genre, year: facts.year))
+                board.add(song, 0.3 * scale * closeness, .moreOf(genre: facts.genre, year: facts.year))
             }
         }
     }
@@ -172,15 +179,23 @@ extension RecommendationModel {
     }
 
     /// A varied start for someone with no marks: each genre's best-liked songs in turn.
-    private func addStarters(to board: inout Scoreboard, shared: Bool, count: Int) {
+    /// So a list never runs dry in a small or narrow library: when the signals found too few songs,
+    /// the rest of the library joins at the bottom, genre by genre.
+    private func addFiller(to board: inout Scoreboard, limit: Int, shared: Bool) {
+        guard board.count < limit else { return }
+        addStarters(to: &board, shared: shared, count: limit - board.count + 10, scale: 0.001)
+    }
+
+    private func addStarters(to board: inout Scoreboard, shared: Bool, count: Int, scale: Double = 1) {
         let lists = genresByPopularity.map { genreCandidates($0, shared: shared) }
         var added = 0
         var rank = 0
         while added < count, lists.contains(where: { $0.count > rank }) {
             for (position, list) in lists.enumerated() where list.count > rank {
                 let genre = genreNames[Int(genresByPopularity[position])]
-                board.add(list[rank], 1 / Double(rank + 1) - 0.001 * Double(position), shared ? .popular(genre: genre) : .variety(genre: genre))
-                added += 1
+                let score = scale * (1 / Double(rank + 1) - 0.001 * Double(position))
+                if !board.contains(list[rank]) { added += 1 }
+                board.add(list[rank], score, shared ? .popular(genre: genre) : .variety(genre: genre))
             }
             rank += 1
         }

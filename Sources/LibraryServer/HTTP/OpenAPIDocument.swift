@@ -164,6 +164,72 @@ enum OpenAPIDocument {
               "200": {"description": "The listener", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Listener"}}}},
               "401": {"$ref": "#/components/responses/Error"}
             }
+          },
+          "patch": {
+            "summary": "Change the listener's own settings: whether their listening is shared (\"listeners of X also played\"), both ways",
+            "operationId": "updateMe",
+            "security": [{"bearer": []}, {"basic": []}, {}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ListenerSettings"}}}},
+            "responses": {
+              "200": {"description": "The listener", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Listener"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/recommendations/for-you": {
+          "get": {
+            "summary": "For you: songs the listener is likely to like and has not played in the last 24 hours, each with its reason",
+            "operationId": "forYou",
+            "security": [{"bearer": []}, {"basic": []}, {}],
+            "parameters": [{"$ref": "#/components/parameters/SuggestionLimit"}],
+            "responses": {
+              "200": {"description": "Suggestions, best first", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Suggestion"}}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/recommendations/discover": {
+          "get": {
+            "summary": "Discover: like For you, only songs the listener has never played",
+            "operationId": "discover",
+            "security": [{"bearer": []}, {"basic": []}, {}],
+            "parameters": [{"$ref": "#/components/parameters/SuggestionLimit"}],
+            "responses": {
+              "200": {"description": "Suggestions, best first", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Suggestion"}}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/songs/{id}/similar": {
+          "get": {
+            "summary": "Songs like this one: played with it and after it, by its artist, of its genre and era",
+            "operationId": "similarSongs",
+            "security": [{"bearer": []}, {"basic": []}, {}],
+            "parameters": [{"$ref": "#/components/parameters/BundleID"}, {"$ref": "#/components/parameters/SuggestionLimit"}],
+            "responses": {
+              "200": {"description": "Suggestions, best first", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Suggestion"}}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"},
+              "404": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/radio": {
+          "post": {
+            "summary": "The next songs of a radio from songs, artists, albums, genres or playlists: never a song it played, steered by the listener's skips, ratings and likes. A song seed is the first song",
+            "operationId": "radio",
+            "security": [{"bearer": []}, {"basic": []}, {}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RadioRequest"}}}},
+            "responses": {
+              "200": {"description": "The next songs", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Suggestion"}}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"},
+              "404": {"$ref": "#/components/responses/Error"},
+              "422": {"$ref": "#/components/responses/Error"}
+            }
           }
         },
         "/me/keys": {
@@ -532,7 +598,8 @@ enum OpenAPIDocument {
         "parameters": {
           "BundleID": {"name": "id", "in": "path", "required": true, "description": "Letters, digits, '-', '_' and '.', not starting with '.', at most 128", "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$"}},
           "PlaylistID": {"name": "id", "in": "path", "required": true, "description": "A playlist's id, or a smart list's name", "schema": {"type": "string"}},
-          "UserName": {"name": "name", "in": "path", "required": true, "description": "A listener's name (any case)", "schema": {"type": "string"}}
+          "UserName": {"name": "name", "in": "path", "required": true, "description": "A listener's name (any case)", "schema": {"type": "string"}},
+          "SuggestionLimit": {"name": "limit", "in": "query", "description": "How many songs (default 20)", "schema": {"type": "integer", "minimum": 1, "maximum": 500}}
         },
         "responses": {
           "Error": {"description": "An error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -608,7 +675,35 @@ enum OpenAPIDocument {
           },
           "Listener": {
             "type": "object", "required": ["id", "name", "admin", "local"],
-            "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "admin": {"type": "boolean"}, "local": {"type": "boolean", "description": "The machine owner's implicit listener"}}
+            "properties": {
+              "id": {"type": "string"}, "name": {"type": "string"}, "admin": {"type": "boolean"}, "local": {"type": "boolean", "description": "The machine owner's implicit listener"},
+              "sharesListening": {"type": "boolean", "description": "Whether their plays shape others' suggestions and others' shape theirs"}
+            }
+          },
+          "ListenerSettings": {
+            "type": "object", "additionalProperties": false,
+            "properties": {"sharesListening": {"type": "boolean"}}
+          },
+          "Suggestion": {
+            "type": "object", "required": ["song", "reason", "reasonKind"],
+            "properties": {
+              "song": {"$ref": "#/components/schemas/Song"},
+              "reason": {"type": "string", "description": "For people: because you liked “X”, often played after “Y”, more Jazz from 1987"},
+              "reasonKind": {"type": "string", "enum": ["liked", "rated", "played", "after", "also-played", "artist", "album", "genre", "favourite", "popular", "variety", "seed"]},
+              "reasonSongId": {"type": "string", "description": "The song the reason names, when it names one"}
+            }
+          },
+          "RadioRequest": {
+            "type": "object", "required": ["seeds"],
+            "properties": {
+              "seeds": {"type": "array", "minItems": 1, "maxItems": 20, "items": {"$ref": "#/components/schemas/RadioSeed"}},
+              "played": {"type": "array", "maxItems": 5000, "items": {"type": "string"}, "description": "What the station played so far, oldest first; none of it comes again"},
+              "limit": {"type": "integer", "minimum": 1, "maximum": 500, "default": 20}
+            }
+          },
+          "RadioSeed": {
+            "type": "object", "description": "Exactly one of song, artist, album (with artist), genre or playlist (an id, or a smart list's)",
+            "properties": {"song": {"type": "string"}, "artist": {"type": "string"}, "album": {"type": "string"}, "genre": {"type": "string"}, "playlist": {"type": "string"}}
           },
           "UserSummary": {
             "type": "object", "required": ["name", "admin", "local", "createdAt"],

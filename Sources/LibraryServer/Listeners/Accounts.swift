@@ -188,7 +188,7 @@ public final class Accounts: Sendable {
     }
 
     static func listener(_ user: UserRecord) -> Listener {
-        Listener(id: user.id, name: user.name, admin: user.isAdmin, local: user.isLocal)
+        Listener(id: user.id, name: user.name, admin: user.isAdmin, local: user.isLocal, sharesListening: user.sharesListening)
     }
 }
 

@@ -41,6 +41,7 @@ struct ListenerRoutes: Sendable {
         router.put("/songs/:id/rating", use: rate)
         router.get(RouterPath(APIPath.likes), use: likes)
         router.post(RouterPath(APIPath.plays), use: reportPlays)
+        addRecommendations(to: router)
         router.get(RouterPath(APIPath.history), use: history)
         router.post(RouterPath(APIPath.historyImport), use: importHistory)
         router.get(RouterPath(APIPath.historyExport), use: exportHistory)
@@ -439,7 +440,7 @@ struct ListenerRoutes: Sendable {
         links.baseURL(host: request.head.authority, fallbackHost: fallbackHost)
     }
 
-    private func decode<Value: Decodable>(_ type: Value.Type, from request: Request, limit: Int) async throws -> Value {
+    func decode<Value: Decodable>(_ type: Value.Type, from request: Request, limit: Int) async throws -> Value {
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: limit)
