@@ -142,6 +142,29 @@ extension LibraryClient {
         try await raw(.get, APIPath.playlistExport(id) + Self.queryString([("format", format)]))
     }
 
+    // MARK: Recommendations
+
+    public func forYou(limit: Int? = nil) async throws(APIClientError) -> [Suggestion] {
+        try await get(APIPath.forYou + Self.queryString(limit.map { [("limit", "\($0)")] } ?? []))
+    }
+
+    public func discover(limit: Int? = nil) async throws(APIClientError) -> [Suggestion] {
+        try await get(APIPath.discover + Self.queryString(limit.map { [("limit", "\($0)")] } ?? []))
+    }
+
+    public func similar(to song: String, limit: Int? = nil) async throws(APIClientError) -> [Suggestion] {
+        try await get(APIPath.similar(song) + Self.queryString(limit.map { [("limit", "\($0)")] } ?? []))
+    }
+
+    /// The next songs of a radio; `request.played` is what it played so far, which never comes again.
+    public func radio(_ request: RadioRequest) async throws(APIClientError) -> [Suggestion] {
+        try await post(APIPath.radio, request)
+    }
+
+    public func updateMe(_ settings: ListenerSettings) async throws(APIClientError) -> Listener {
+        try await send(.patch, APIPath.me, settings)
+    }
+
     // MARK: Plumbing
 
     private func post<Body: Encodable, Value: Decodable>(_ path: String, _ body: Body) async throws(APIClientError) -> Value {

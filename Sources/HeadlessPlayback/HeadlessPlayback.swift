@@ -1,6 +1,7 @@
 public import PlayerCore
 import CurlTransfer
 import OSThreads
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -36,8 +37,9 @@ public struct HeadlessPlayback: Sendable, Equatable {
     }
 
     /// Plays to the end of the queue, a `stop` command, Ctrl-C or SIGTERM, and returns the exit status:
-    /// 0 when every track played, 1 when any failed or playback was interrupted.
-    public func run() -> Int32 {
+    /// 0 when every track played, 1 when any failed or playback was interrupted. With `more`, the queue
+    /// is refilled from it as its last track starts (a radio), until it has nothing more.
+    public func run(more: (any TrackSource)? = nil) -> Int32 {
         let wakeup = WakeupSignal()
         let interrupted = InterruptWatcher.install { wakeup.signal() }
         let session = CurlSession(name: "tp-stream")
@@ -61,6 +63,9 @@ public struct HeadlessPlayback: Sendable, Equatable {
         }
         player.play(tracks, from: start)
         if readsCommands { ScriptedControl.start(player) { wakeup.signal() } }
+        var queued = tracks
+        let refill = more.map { Refill(source: $0, wakeup: wakeup) }
+        var queueEnded = false
 
         let console = Console()
         var failed = false
@@ -74,7 +79,8 @@ public struct HeadlessPlayback: Sendable, Equatable {
                 if let play = plays.note(event, wall: wall()) { reporter?.report(play) }
                 switch event {
                 case .trackStarted(let track, let index):
-                    console.say("▶ \(index + 1)/\(tracks.count)  \(track.title)\(track.artist.isEmpty ? "" : " — \(track.artist)")")
+                    console.say("▶ \(index + 1)/\(queued.count)  \(track.title)\(track.artist.isEmpty ? "" : " — \(track.artist)")")
+                    if index + 1 >= queued.count { refill?.ask(after: queued) }
                 case .trackEnded:
                     break
                 case .trackFailed(let track, _, let error):
@@ -82,8 +88,24 @@ public struct HeadlessPlayback: Sendable, Equatable {
                     console.complain("error: \(track.title): \(error)")
                 case .outputFailed(let error):
                     console.complain("error: \(error)")
-                case .queueFinished, .stopped:
+                case .queueFinished:
+                    queueEnded = true
+                    finished = refill?.isAsking != true
+                case .stopped:
                     finished = true
+                }
+            }
+            if let refill, let more = refill.take() {
+                queued += more
+                if more.isEmpty {
+                    finished = finished || queueEnded
+                } else if queueEnded {
+                    // The refill came after the last track ended: start again from the new ones.
+                    player.play(queued, startingAt: queued.count - more.count)
+                    queueEnded = false
+                    finished = false
+                } else {
+                    player.append(more)
                 }
             }
             let snapshot = player.snapshot
@@ -107,6 +129,49 @@ public struct HeadlessPlayback: Sendable, Equatable {
         player.shutdown()
         reporter?.waitForPending(timeout: .seconds(2))
         return failed ? 1 : 0
+    }
+}
+
+/// Where a radio's next tracks come from. `next(after:)` may block (it asks a service); it is called on
+/// a thread of its own, never the playback loop's.
+public protocol TrackSource: Sendable {
+    /// Tracks to play after `played` (everything queued so far, oldest first); none ends the queue.
+    func next(after played: [Track]) -> [Track]
+}
+
+/// One refill at a time, asked on its own thread, its answer picked up by the playback loop.
+final class Refill: Sendable {
+    private let source: any TrackSource
+    private let wakeup: WakeupSignal
+    private let state = Mutex<(asking: Bool, answer: [Track]?)>((false, nil))
+
+    init(source: any TrackSource, wakeup: WakeupSignal) {
+        self.source = source
+        self.wakeup = wakeup
+    }
+
+    var isAsking: Bool { state.withLock { $0.asking || $0.answer != nil } }
+
+    func ask(after played: [Track]) {
+        let start = state.withLock { state -> Bool in
+            guard !state.asking, state.answer == nil else { return false }
+            state.asking = true
+            return true
+        }
+        guard start else { return }
+        OSThread.detach(name: "tp-refill") { [self] in
+            let more = source.next(after: played)
+            state.withLock { $0 = (false, more) }
+            wakeup.signal()
+        }
+    }
+
+    /// The answer, once, when it has come.
+    func take() -> [Track]? {
+        state.withLock { state in
+            defer { state.answer = nil }
+            return state.answer
+        }
     }
 }
 

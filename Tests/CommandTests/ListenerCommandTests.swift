@@ -379,4 +379,37 @@ struct ListenerCommandTests {
         let noService = try setup.fail(["likes", "--server", "http://127.0.0.1:9"])
         #expect(noService.contains("no TermPlayer service answers at http://127.0.0.1:9"))
     }
+
+    @Test("recommend, similar, sharing, and a radio that refills itself as it plays and never repeats a song")
+    func recommendations() async throws {
+        let setup = try await Setup()
+        let forYou = try setup.json([Suggestion].self, ["recommend", "--json", "--limit", "3"])
+        #expect(Set(forYou.map(\.song.id)) == ["starting-over", "tennessee-whiskey", "yoru"], "a newcomer's start has everything here")
+        #expect(forYou.allSatisfy { $0.reason.hasPrefix("popular in ") }, "\(forYou.map(\.reason))")
+        let table = try setup.succeed(["recommend", "--discover"])
+        #expect(table.contains("WHY") && table.contains("popular in "), "\(table)")
+        #expect(try setup.succeed(["sharing", "off"]).contains("sharing is off"))
+        #expect(try setup.succeed(["sharing"]).contains("sharing is off"))
+        #expect(try setup.succeed(["sharing", "on"]).contains("sharing is on"))
+
+        // One song at a time, so the radio asks the service twice more as it plays.
+        let radio = try setup.run(["radio", "starting-over", "--songs", "3", "--batch", "1", "--output", "null"])
+        #expect(radio.status == 0, "\(radio.standardError)")
+        let started = radio.standardOutput.split(separator: "\n").filter { $0.hasPrefix("▶ ") }
+        #expect(started.count == 3, "\(radio.standardOutput)")
+        #expect(started.first?.contains("Starting Over") == true, "a song seed plays first: \(started)")
+        #expect(started.last?.hasPrefix("▶ 3/3") == true, "the queue grew as it played: \(started)")
+        let titles = started.map { $0.split(separator: " ", maxSplits: 2).last.map(String.init) ?? "" }
+        #expect(Set(titles).count == 3, "three different songs: \(started)")
+
+        let similar = try setup.json([Suggestion].self, ["similar", "starting-over", "--json"])
+        #expect(!similar.contains { $0.song.id == "starting-over" })
+        #expect(similar.first?.song.id == "tennessee-whiskey", "the same artist, played right after it: \(similar.map(\.reason))")
+
+        #expect(try setup.fail(["recommend", "--limit", "0"]).contains("--limit must be 1 to 500"))
+        #expect(try setup.fail(["similar", "nope"]).contains("no song with id “nope”"))
+        #expect(try setup.fail(["radio", "artist:Nobody", "--output", "null"]).contains("no artist named “Nobody”"))
+        #expect(try setup.fail(["radio", "album:NoSlash", "--output", "null"]).contains("is not a seed"))
+        #expect(try setup.fail(["radio", "playlist:nope", "--output", "null"]).contains("no playlist"))
+    }
 }

@@ -83,7 +83,10 @@ struct ListenerRoutes: Sendable {
     }
 
     @Sendable func me(_ request: Request, context: LibraryRequestContext) async throws -> Response {
-        try JSONResponse.encoding(Accounts.listener(try await accounts.listener(context)))
+        let user = try await accounts.listener(context)
+        // The local listener's record is cached; its settings may have changed since, here or elsewhere.
+        let current = try await catalogCall { try await catalog.user(id: user.id) } ?? user
+        return try JSONResponse.encoding(Accounts.listener(current))
     }
 
     // MARK: API keys

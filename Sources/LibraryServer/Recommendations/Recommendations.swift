@@ -134,6 +134,8 @@ public actor Recommendations {
 
     /// A listener's taste as of now, read fresh for every request.
     public func taste(of user: UserRecord) async throws(CatalogError) -> ListenerTaste {
+        // Read afresh: the caller's record may be a cached one, and another replica may have changed it.
+        let sharing = try await catalog.user(id: user.id)?.sharesListening ?? user.sharesListening
         let marks = try await catalog.marks(userID: user.id, songIDs: nil)
         let recent = try await catalog.history(userID: user.id, before: nil, limit: Self.recentPlays)
         return ListenerTaste(
@@ -143,6 +145,6 @@ public actor Recommendations {
                     lastPlayed: mark.lastPlayed?.timeIntervalSince1970)
             },
             recent: recent.reversed().map { Self.listen($0.play) },
-            usesSharedSignal: user.sharesListening)
+            usesSharedSignal: sharing)
     }
 }
