@@ -36,13 +36,9 @@ extension SQLCatalog {
     }
 
     public func sharedPlays(after cursor: PlayRecord?, limit: Int) async throws(CatalogError) -> [PlayRecord] {
-        // Written out rather than as a row value, so every engine walks the primary key from the cursor.
+        // A row value, as the songs listing pages: both engines walk the primary key from the cursor.
         let after: SQL = cursor.map { play in
-            let start = play.startedAt.timeIntervalSince1970
-            return """
-                AND (p.user_id > \(play.userID) OR (p.user_id = \(play.userID) AND (p.started_at > \(start)
-                    OR (p.started_at = \(start) AND p.song_id > \(play.songID)))))
-                """
+            "AND (p.user_id, p.started_at, p.song_id) > (\(play.userID), \(play.startedAt.timeIntervalSince1970), \(play.songID))"
         } ?? ""
         return try await engine.fetch(
             """

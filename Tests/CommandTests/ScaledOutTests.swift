@@ -214,6 +214,15 @@ struct ScaledOutTests {
         let detail = try JSONDecoder().decode(PlaylistDetail.self, from: Data(shown.standardOutput.utf8))
         #expect(detail.entries.map(\.songId) == [ids[1], ids[0]])
         #expect(detail.playlist.version == 2, "one version, whichever replica edited")
+        // Each replica builds its recommendations from the shared catalog: the same answers from either.
+        for arguments in [["recommend", "--json"], ["similar", ids[0], "--json"]] {
+            let answers = try [first, second].map { replica in
+                let result = try termplayer(arguments + ["--token", token], at: replica)
+                #expect(result.status == 0, "\(result.standardError)")
+                return try JSONDecoder().decode([Suggestion].self, from: Data(result.standardOutput.utf8)).map { "\($0.song.id) \($0.reason)" }
+            }
+            #expect(!answers[0].isEmpty && answers[0] == answers[1], "\(arguments[0]): \(answers)")
+        }
     }
 
     @Test("the same event delivered twice leaves one song and an empty queue")
