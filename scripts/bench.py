@@ -11,6 +11,7 @@ prints names the targets from DESIGN.md and, where one exists, a peer or anchor 
     scripts/bench.py --only scaled   # S3 + SQS ingest and PostgreSQL (under scripts/test-services.sh)
     scripts/bench.py --only listeners  # likes, plays, playlists at 1,000,000 plays, SQLite and PostgreSQL (bench_listeners.py)
     scripts/bench.py --only art      # covers in the UI: time to screen, scrolling albums, memory (bench_art.py)
+    scripts/bench.py --only recommend  # recommendations at 1,000,000 plays: rebuild, memory, request latency (bench_recommend_service.py)
 """
 
 import argparse
@@ -196,7 +197,7 @@ def main():
     parser.add_argument("--uploads", type=int, default=2_000, help="bundles uploaded through the API")
     parser.add_argument("--seconds", type=int, default=10, help="duration of each latency run")
     parser.add_argument("--sqs-bundles", type=int, default=1_000, help="bundles ingested through S3 + SQS")
-    parser.add_argument("--only", choices=["library", "player", "scaled", "sqs", "listeners", "art"], help="run one section (the UI's run with the library's; sqs: the S3 + SQS part of scaled)")
+    parser.add_argument("--only", choices=["library", "player", "scaled", "sqs", "listeners", "art", "recommend"], help="run one section (the UI's run with the library's; sqs: the S3 + SQS part of scaled)")
     arguments = parser.parse_args()
     for tool, package in [("sox", "sox"), ("lame", "lame"), ("wrk", "wrk"), ("curl", "curl"), ("mpg123", "mpg123"),
                           ("pulseaudio", "pulseaudio"), ("parec", "pulseaudio-utils"), ("tmux", "tmux")]:
@@ -223,6 +224,9 @@ def main():
         if arguments.only in (None, "listeners"):
             import bench_listeners
             rows += bench_listeners.rows(work / "listeners", Server, tone_mp3, write_bundles, arguments.songs, arguments.seconds)
+        if arguments.only in (None, "recommend"):
+            import bench_recommend_service
+            rows += bench_recommend_service.rows(work / "recommend", Server, tone_mp3, write_bundles, arguments.songs)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
