@@ -35,6 +35,9 @@ from urllib.parse import urlparse
 
 from proc_stats import memory_mib
 
+# implicit asks for this (its own threads do the work); it must be set before numpy loads OpenBLAS.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 REPO = Path(__file__).resolve().parent.parent
 TOKEN = "bench-recommend-token"
 SEED = 11
@@ -156,7 +159,6 @@ def percentiles(times):
 
 def als_fit_seconds(plays, songs):
     """implicit's ALS on the listener × song matrix of completed plays, or None without implicit."""
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # what implicit asks for; its own threads do the work
     try:
         import implicit
         import numpy as np
