@@ -263,7 +263,8 @@ private final class Catalog: Sendable {
         self.albumSongs = albumSongs
         self.trackNumber = trackNumber
         self.genreSongs = genreSongs
-        self.genreWeights = genreWeights
+        // A small catalog may leave a genre without songs; nobody listens to one.
+        self.genreWeights = genreWeights.enumerated().map { genreSongs[$0.offset].isEmpty ? 0 : $0.element }
         self.artistGenre = artistGenre
         self.artistAppeal = artistAppeal
         self.successors = successors
@@ -310,16 +311,16 @@ private struct SimulatedListener {
         self.catalog = catalog
         self.settings = settings
         random = SeededGenerator(seed: settings.seed, stream: 1000 + UInt64(number))
-        let count = random.int(in: 2...4)
         let weights = catalog.genreWeights
+        let count = min(random.int(in: 2...4), weights.filter { $0 > 0 }.count)
         while genres.count < count {
-            var candidate: Int
+            let candidate: Int
             if let anchor = genres.last, random.chance(0.5) {
                 candidate = (anchor + (random.chance(0.5) ? 1 : weights.count - 1)) % weights.count
             } else {
                 candidate = random.pick(weights: weights)
             }
-            if !genres.contains(candidate) { genres.append(candidate) } else { candidate = -1 }
+            if weights[candidate] > 0, !genres.contains(candidate) { genres.append(candidate) }
         }
         // Dirichlet(1) weights, sharpened so most listeners have a main genre.
         let raw = genres.map { _ in pow(random.exponential(mean: 1), 1.5) }
@@ -368,8 +369,9 @@ private struct SimulatedListener {
     }
 
     mutating func draw(from genre: Int) -> Int {
-        if tables[genre] == nil { tables[genre] = table(genre) }
         let songs = catalog.genreSongs[genre]
+        guard !songs.isEmpty else { return random.int(below: catalog.facts.count) }
+        if tables[genre] == nil { tables[genre] = table(genre) }
         return songs[random.pick(cumulative: tables[genre] ?? [])]
     }
 
