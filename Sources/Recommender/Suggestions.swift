@@ -46,7 +46,7 @@ extension RecommendationModel {
         let excluded: (Int32) -> Bool = { song in
             profile.isOneStar(song) || (discover ? profile.wasPlayed(song) : profile.playedSince(now - Self.dayInSeconds, song))
         }
-        return finish(board, limit: limit, tail: [], excluding: excluded)
+        return finish(board, limit: limit, tail: [], shared: shared, excluding: excluded)
     }
 
     /// Songs like `songID`: played with it, after it, by its artist, on its album, of its genre and era.
@@ -64,7 +64,7 @@ extension RecommendationModel {
         }
         addNeighbourhood(of: [song], artistWeight: 0.3, to: &board, shared: taste.usesSharedSignal)
         profile.penalise(&board)
-        return finish(board, limit: limit, tail: [], excluding: { $0 == song || profile.isOneStar($0) })
+        return finish(board, limit: limit, tail: [], shared: taste.usesSharedSignal, excluding: { $0 == song || profile.isOneStar($0) })
     }
 
     /// The next `limit` songs of a radio started from `seeds`, after the songs it has played so far
@@ -72,7 +72,7 @@ extension RecommendationModel {
     /// steers by what the listener did on it: a skipped or poorly rated song pushes its neighbours and
     /// artist away, a liked one pulls its neighbours closer. A song seed is the station's first song.
     public func radio(seeds: [RadioSeed], station: [String], taste: ListenerTaste, limit: Int) throws(RecommenderError) -> [Recommendation] {
-        let seed = try resolve(seeds)
+        let seed = try resolve(seeds, shared: taste.usesSharedSignal)
         let profile = Profile(taste, model: self)
         let played = station.compactMap { index[$0] }
         let playedSet = Set(played)
@@ -104,11 +104,11 @@ extension RecommendationModel {
         for (song, mark) in profile.marked {
             board.add(song, 0.2 * max(-1, min(1, mark.weight / 5)), profile.reasonForMark(song, mark, model: self))
         }
-        steer(by: played, profile: profile, board: &board)
+        steer(by: played, profile: profile, shared: shared, board: &board)
         profile.penalise(&board)
         let firstSong = first.first?.song
         let rest = finish(
-            board, limit: limit - first.count, tail: played + first.map(\.song),
+            board, limit: limit - first.count, tail: played + first.map(\.song), shared: shared,
             excluding: { playedSet.contains($0) || $0 == firstSong || profile.isOneStar($0) })
         return first.map { Recommendation(songID: songs[Int($0.song)].id, reason: $0.reason, score: 1) }.prefix(limit) + rest
     }
@@ -129,7 +129,7 @@ extension RecommendationModel {
     private func addContent(_ profile: Profile, to board: inout Scoreboard, shared: Bool) {
         let artists = profile.artistShare.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(8)
         for (artist, share) in artists {
-            for song in songsByArtist[Int(artist)].prefix(30) {
+            for song in leading(songsByArtist[Int(artist)], 30, shared: shared) {
                 board.add(song, 0.35 * share, .moreBy(artist: artistNames[Int(artist)]))
             }
         }
@@ -149,12 +149,12 @@ extension RecommendationModel {
         let years = seeds.compactMap { songs[Int($0)].year }
         let meanYear = years.isEmpty ? nil : Double(years.reduce(0, +)) / Double(years.count)
         for album in Set(seeds.map { albumOf[Int($0)] }).sorted() {
-            for song in songsByAlbum[Int(album)].prefix(30) {
+            for song in leading(songsByAlbum[Int(album)], 30, shared: shared) {
                 board.add(song, 0.15, .sameAlbum(album: songs[Int(song)].album))
             }
         }
         for artist in Set(seeds.map { artistOf[Int($0)] }).sorted() {
-            for song in songsByArtist[Int(artist)].prefix(40) {
+            for song in leading(songsByArtist[Int(artist)], 40, shared: shared) {
                 board.add(song, artistWeight, .moreBy(artist: artistNames[Int(artist)]))
             }
         }
@@ -170,21 +170,32 @@ extension RecommendationModel {
         }
     }
 
-    /// A genre's songs to score: its most popular ones when popularity may be used, else the first in
-    /// the catalog, so nobody's listening chooses them.
+    /// Genres most popular first, or in catalog order for a listener who does not share.
+    private func genreOrder(shared: Bool) -> [Int32] {
+        shared ? genresByPopularity : Array(0..<Int32(genreNames.count))
+    }
+
+    /// A genre's songs to score.
     private func genreCandidates(_ genre: Int32, shared: Bool) -> [Int32] {
-        let members = songsByGenre[Int(genre)]
-        return shared ? Array(members.prefix(300)) : Array(members.sorted().prefix(300))
+        leading(songsByGenre[Int(genre)], 300, shared: shared)
+    }
+
+    /// The first `count` songs of a group (kept most popular first): its most popular when popularity
+    /// may be used, else the first in the catalog, so nobody's listening chooses them for a listener
+    /// who does not share theirs.
+    func leading(_ members: [Int32], _ count: Int, shared: Bool) -> [Int32] {
+        shared ? Array(members.prefix(count)) : Array(members.sorted().prefix(count))
     }
 
     /// A varied start for someone with no marks: each genre's best-liked songs in turn.
     private func addStarters(to board: inout Scoreboard, shared: Bool, count: Int) {
-        let lists = genresByPopularity.map { genreCandidates($0, shared: shared) }
+        let genres = genreOrder(shared: shared)
+        let lists = genres.map { genreCandidates($0, shared: shared) }
         var added = 0
         var rank = 0
         while added < count, lists.contains(where: { $0.count > rank }) {
             for (position, list) in lists.enumerated() where list.count > rank {
-                let genre = genreNames[Int(genresByPopularity[position])]
+                let genre = genreNames[Int(genres[position])]
                 board.add(list[rank], 1 / Double(rank + 1) - 0.001 * Double(position), shared ? .popular(genre: genre) : .variety(genre: genre))
                 added += 1
             }
@@ -200,11 +211,11 @@ extension RecommendationModel {
     }
 
     /// What the listener did on the station so far moves the next picks.
-    private func steer(by played: [Int32], profile: Profile, board: inout Scoreboard) {
+    private func steer(by played: [Int32], profile: Profile, shared: Bool, board: inout Scoreboard) {
         for song in played {
             if profile.disliked(song) {
                 for (other, similarity) in neighbours.row(song) { board.subtract(other, 0.8 * Double(similarity)) }
-                for other in songsByArtist[Int(artistOf[Int(song)])].prefix(40) { board.subtract(other, 0.3) }
+                for other in leading(songsByArtist[Int(artistOf[Int(song)])], 40, shared: shared) { board.subtract(other, 0.3) }
             } else if profile.marks(song)?.liked == true || (profile.marks(song)?.rating ?? 0) >= 4 {
                 let facts = songs[Int(song)]
                 for (other, similarity) in neighbours.row(song) {
@@ -214,14 +225,40 @@ extension RecommendationModel {
         }
     }
 
+    /// Ranks the board and keeps the rules. When the board runs short of songs or of artists (a
+    /// listener who has heard all of their genre; a long radio), the rest of the library fills in, each
+    /// genre's songs in turn, so a list keeps its length without breaking the artist spread.
     private func finish(
-        _ board: Scoreboard, limit: Int, tail: [Int32], excluding excluded: (Int32) -> Bool
+        _ board: Scoreboard, limit: Int, tail: [Int32], shared: Bool, excluding excluded: (Int32) -> Bool
     ) -> [Recommendation] {
         guard limit > 0 else { return [] }
-        let ranked = board.ranked(limit: max(limit * 8, 200), excluding: excluded)
-        return ArtistSpread().pick(ranked, after: tail, limit: limit, artistOf: artistOf).map {
-            Recommendation(songID: songs[Int($0.song)].id, reason: $0.reason, score: $0.score)
+        var ranked = board.ranked(limit: max(limit * 8, 200), excluding: excluded)
+        let spread = ArtistSpread(fallback: artistNames.count * 2 < 10)
+        var picks = spread.pick(ranked, after: tail, limit: limit, artistOf: artistOf)
+        if picks.count < limit {
+            let onBoard = Set(ranked.map(\.song))
+            let lowest = ranked.last?.score ?? 0
+            let extra = fillers(count: limit * 8, shared: shared) { onBoard.contains($0) || board.contains($0) || excluded($0) }
+            ranked += extra.enumerated().map { position, filler in (filler.song, lowest - 1 - Double(position) * 1e-6, filler.reason) }
+            picks = spread.pick(ranked, after: tail, limit: limit, artistOf: artistOf)
         }
+        return picks.map { Recommendation(songID: songs[Int($0.song)].id, reason: $0.reason, score: $0.score) }
+    }
+
+    /// Up to `count` songs the board did not hold: each genre's leading songs in turn.
+    private func fillers(count: Int, shared: Bool, skipping skipped: (Int32) -> Bool) -> [(song: Int32, reason: Reason)] {
+        let genres = genreOrder(shared: shared)
+        let lists = genres.map { genreCandidates($0, shared: shared) }
+        var found: [(song: Int32, reason: Reason)] = []
+        var rank = 0
+        while found.count < count, lists.contains(where: { $0.count > rank }) {
+            for (position, list) in lists.enumerated() where list.count > rank && !skipped(list[rank]) {
+                let genre = genreNames[Int(genres[position])]
+                found.append((list[rank], shared ? .popular(genre: genre) : .variety(genre: genre)))
+            }
+            rank += 1
+        }
+        return found
     }
 
     // MARK: Seeds
@@ -231,7 +268,8 @@ extension RecommendationModel {
         var isArtist: Bool
     }
 
-    func resolve(_ seeds: [RadioSeed]) throws(RecommenderError) -> ResolvedSeed {
+    /// A seed's songs: an artist's, album's or genre's first five, chosen as `leading` chooses.
+    func resolve(_ seeds: [RadioSeed], shared: Bool = true) throws(RecommenderError) -> ResolvedSeed {
         var songs: [Int32] = []
         var isArtist = false
         for seed in seeds {
@@ -241,14 +279,14 @@ extension RecommendationModel {
                 songs.append(song)
             case .artist(let name):
                 guard let artist = artistIndex[Self.key(name)] else { throw .unknownArtist(name) }
-                songs += songsByArtist[Int(artist)].prefix(5)
+                songs += leading(songsByArtist[Int(artist)], 5, shared: shared)
                 isArtist = true
             case .album(let artist, let album):
                 guard let group = albumIndex[Self.albumKey(artist: artist, album: album)] else { throw .unknownAlbum(artist: artist, album: album) }
-                songs += songsByAlbum[Int(group)].prefix(5)
+                songs += leading(songsByAlbum[Int(group)], 5, shared: shared)
             case .genre(let name):
                 guard let genre = genreIndex[Self.key(name)] else { throw .unknownGenre(name) }
-                songs += songsByGenre[Int(genre)].prefix(5)
+                songs += leading(songsByGenre[Int(genre)], 5, shared: shared)
             case .songs(let ids, _):
                 songs += ids.compactMap { index[$0] }
             }
