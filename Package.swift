@@ -250,6 +250,7 @@ let package = Package(
             ],
             swiftSettings: testSettings
         ),
+        .testTarget(name: "RecommenderTests", dependencies: ["RecommenderLab", "Recommender"], swiftSettings: testSettings),
         .testTarget(name: "AWSSigningTests", dependencies: ["AWSSigning"], swiftSettings: testSettings),
         .testTarget(name: "AWSClientsTests", dependencies: ["AWSClients", "TestSupport"], swiftSettings: testSettings),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "PlayerCore", "LibraryModel"], swiftSettings: testSettings),
