@@ -126,7 +126,7 @@ let package = Package(
         .target(name: "RecommenderLab", dependencies: ["Recommender"], swiftSettings: strictSettings),
         .executableTarget(
             name: "TermPlayerRecLab",
-            dependencies: ["RecommenderLab", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["RecommenderLab", "Recommender", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictSettings
         ),
         .target(

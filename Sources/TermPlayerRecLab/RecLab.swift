@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Recommender
 import RecommenderLab
 
 /// The recommender's evaluation lab: a seeded world of listeners, and the measurement of our lists
