@@ -18,6 +18,7 @@ let package = Package(
     products: [
         .executable(name: "termplayer", targets: ["TermPlayer"]),
         .executable(name: "termplayer-play", targets: ["TermPlayerPlay"]),
+        .executable(name: "termplayer-reclab", targets: ["TermPlayerRecLab"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -120,6 +121,14 @@ let package = Package(
         /// Recommendations from plays, likes, ratings and metadata alone: session neighbours, followers,
         /// content, and the rules every list keeps. No I/O and no Foundation; the service feeds it.
         .target(name: "Recommender", swiftSettings: strictSettings),
+        /// The recommender's evaluation lab: a seeded listener simulator, a split by time, baselines, and
+        /// HitRate/NDCG/coverage with bootstrap intervals. Only the lab's command and tests link it.
+        .target(name: "RecommenderLab", dependencies: ["Recommender"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "TermPlayerRecLab",
+            dependencies: ["RecommenderLab", "Recommender", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "CatalogSQLite",
             dependencies: ["Catalog", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "SystemPackage", package: "swift-system")],
@@ -242,6 +251,7 @@ let package = Package(
             ],
             swiftSettings: testSettings
         ),
+        .testTarget(name: "RecommenderTests", dependencies: ["RecommenderLab", "Recommender"], swiftSettings: testSettings),
         .testTarget(name: "AWSSigningTests", dependencies: ["AWSSigning"], swiftSettings: testSettings),
         .testTarget(name: "AWSClientsTests", dependencies: ["AWSClients", "TestSupport"], swiftSettings: testSettings),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "PlayerCore", "LibraryModel"], swiftSettings: testSettings),

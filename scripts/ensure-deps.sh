@@ -11,8 +11,9 @@ test_packages=(sox libsox-fmt-mp3 lame pulseaudio pulseaudio-utils tmux python3-
 bench_packages=(mpg123 cmus tmux wrk procps)
 # import name=pip requirement; the S3/SQS server, the AWS SDK the tests set it up with, and the template linter.
 test_python=(openapi_spec_validator=openapi-spec-validator moto.server="moto[server]" boto3=boto3 cfnlint=cfn-lint)
-# The listeners' benchmark draws its plays with numpy, the covers' benchmark its covers with Pillow.
-bench_python=(numpy=numpy PIL=pillow)
+# The listeners' benchmark draws its plays with numpy, the covers' benchmark its covers with Pillow; the
+# recommender's benchmark compares against implicit's ALS.
+bench_python=(numpy=numpy PIL=pillow implicit=implicit)
 
 want=("${build_packages[@]}")
 python=()

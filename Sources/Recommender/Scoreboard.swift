@@ -49,12 +49,13 @@ struct Scoreboard {
 }
 
 /// Picks from a ranked list so that no artist has more than `perWindow` songs in any `window`
-/// consecutive ones, counting the songs already played before the list (`tail`). Only when no
-/// remaining candidate fits (a library of one or two artists) does the next best come anyway, so a
-/// small library's radio keeps playing.
+/// consecutive ones, counting the songs already played before the list (`tail`). With `fallback` (a
+/// library of too few artists to keep the rule), the next best comes anyway when no remaining candidate
+/// fits, so a small library's radio keeps playing; without it the list ends there.
 struct ArtistSpread {
     var window = 10
     var perWindow = 2
+    var fallback = false
 
     func pick(
         _ ranked: [(song: Int32, score: Double, reason: Reason)], after tail: [Int32], limit: Int, artistOf: [Int32]
@@ -63,10 +64,11 @@ struct ArtistSpread {
         var remaining = ranked
         var picks: [(song: Int32, score: Double, reason: Reason)] = []
         while picks.count < limit, !remaining.isEmpty {
-            let choice = remaining.firstIndex { candidate in
+            let fitting = remaining.firstIndex { candidate in
                 let artist = artistOf[Int(candidate.song)]
                 return recent.reduce(0) { $0 + ($1 == artist ? 1 : 0) } < perWindow
-            } ?? 0
+            }
+            guard let choice = fitting ?? (fallback ? 0 : nil) else { break }
             let picked = remaining.remove(at: choice)
             picks.append(picked)
             recent.append(artistOf[Int(picked.song)])

@@ -9,9 +9,10 @@ internal import Darwin
 ///
 /// Signals, strongest first: songs played together with the listener's own songs in everyone's
 /// sessions (neighbours), songs played right after what they just heard (followers), then the
-/// listener's artists, genres and eras (content, which is all a new song or a new listener has), and a
-/// little popularity. A listener who does not share their listening gets content and their own marks
-/// only, so nobody else's history reaches their lists, and theirs reaches nobody's.
+/// listener's artists, genres and eras (content, which is all a new song or a new listener has), and
+/// popularity (a boost for similar songs and radio, a discount in For you). A listener who does not
+/// share their listening gets content and their own marks only, so nobody else's history reaches their
+/// lists, and theirs reaches nobody's.
 extension RecommendationModel {
     public static let dayInSeconds = 86_400.0
 
@@ -27,22 +28,25 @@ extension RecommendationModel {
                     board.add(other, seed.strength * Double(similarity), profile.reason(for: seed, model: self))
                 }
             }
-            addFollowers(of: profile.lastHeard, weight: 0.8, to: &board)
+            addFollowers(of: profile.lastHeard, weight: 2, to: &board)
         }
         addContent(profile, to: &board, shared: shared)
+        // Returning to favourites is most of what listeners play (half the songs heard after the lab's
+        // split were heard before it), so a favourite outranks a neighbour of one.
         if !discover {
             for seed in profile.seeds {
-                board.add(seed.song, 0.6 * seed.strength, .favourite)
+                board.add(seed.song, 3 * seed.strength, .favourite)
             }
         }
         if profile.seeds.isEmpty { addStarters(to: &board, shared: shared, count: limit * 3) }
-        addFiller(to: &board, limit: limit + profile.marked.count, shared: shared)
-        if shared { addPopularity(to: &board, weight: 0.1) }
+        // A popularity discount, not a boost: among songs as close to the listener, the less played one
+        // first, so lists differ between listeners (the lab's coverage@10 went from 25 % to 30 %).
+        if shared { addPopularity(to: &board, weight: -0.3) }
         profile.penalise(&board)
         let excluded: (Int32) -> Bool = { song in
             profile.isOneStar(song) || (discover ? profile.wasPlayed(song) : profile.playedSince(now - Self.dayInSeconds, song))
         }
-        return finish(board, limit: limit, tail: [], excluding: excluded)
+        return finish(board, limit: limit, tail: [], shared: shared, excluding: excluded)
     }
 
     /// Songs like `songID`: played with it, after it, by its artist, on its album, of its genre and era.
@@ -61,9 +65,7 @@ extension RecommendationModel {
         // Metadata at half weight: evidence from listening should win over "same genre".
         addNeighbourhood(of: [song], artistWeight: 0.3, scale: 0.5, to: &board, shared: taste.usesSharedSignal)
         profile.penalise(&board)
-        let excluded: (Int32) -> Bool = { $0 == song || profile.isOneStar($0) }
-        addFiller(to: &board, limit: limit + 1, shared: taste.usesSharedSignal)
-        return finish(board, limit: limit, tail: [], excluding: excluded)
+        return finish(board, limit: limit, tail: [], shared: taste.usesSharedSignal, excluding: { $0 == song || profile.isOneStar($0) })
     }
 
     /// The next `limit` songs of a radio started from `seeds`, after the songs it has played so far
@@ -71,7 +73,7 @@ extension RecommendationModel {
     /// steers by what the listener did on it: a skipped or poorly rated song pushes its neighbours and
     /// artist away, a liked one pulls its neighbours closer. A song seed is the station's first song.
     public func radio(seeds: [RadioSeed], station: [String], taste: ListenerTaste, limit: Int) throws(RecommenderError) -> [Recommendation] {
-        let seed = try resolve(seeds)
+        let seed = try resolve(seeds, shared: taste.usesSharedSignal)
         let profile = Profile(taste, model: self)
         let played = station.compactMap { index[$0] }
         let playedSet = Set(played)
@@ -105,12 +107,11 @@ extension RecommendationModel {
         for (song, mark) in profile.marked {
             board.add(song, 0.2 * max(-1, min(1, mark.weight / 5)), profile.reasonForMark(song, mark, model: self))
         }
-        steer(by: played, profile: profile, board: &board)
+        steer(by: played, profile: profile, shared: shared, board: &board)
         profile.penalise(&board)
-        addFiller(to: &board, limit: limit + played.count + 1, shared: shared)
         let firstSong = first.first?.song
         let rest = finish(
-            board, limit: limit - first.count, tail: played + first.map(\.song),
+            board, limit: limit - first.count, tail: played + first.map(\.song), shared: shared,
             excluding: { playedSet.contains($0) || $0 == firstSong || profile.isOneStar($0) })
         return first.map { Recommendation(songID: songs[Int($0.song)].id, reason: $0.reason, score: 1) }.prefix(limit) + rest
     }
@@ -126,11 +127,12 @@ extension RecommendationModel {
         }
     }
 
-    /// The listener's artists, genres and eras, by how much of their listening each holds.
+    /// The listener's artists, genres and eras, by how much of their listening each holds. Genres weigh
+    /// little: with 300 candidates each they otherwise fill lists with the genre's best-known songs.
     private func addContent(_ profile: Profile, to board: inout Scoreboard, shared: Bool) {
         let artists = profile.artistShare.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(8)
         for (artist, share) in artists {
-            for song in songsByArtist[Int(artist)].prefix(30) {
+            for song in leading(songsByArtist[Int(artist)], 30, shared: shared) {
                 board.add(song, 0.35 * share, .moreBy(artist: artistNames[Int(artist)]))
             }
         }
@@ -139,7 +141,7 @@ extension RecommendationModel {
             for song in genreCandidates(genre, shared: shared) {
                 let facts = songs[Int(song)]
                 let era = facts.year.map { profile.eraShare[Era(genre: genre, decade: $0 / 10)] ?? 0 } ?? 0
-                board.add(song, 0.25 * share + 0.15 * era, .moreOf(genre: facts.genre, year: facts.year))
+                board.add(song, 0.05 * share + 0.03 * era, .moreOf(genre: facts.genre, year: facts.year))
             }
         }
     }
@@ -150,12 +152,12 @@ extension RecommendationModel {
         let years = seeds.compactMap { songs[Int($0)].year }
         let meanYear = years.isEmpty ? nil : Double(years.reduce(0, +)) / Double(years.count)
         for album in Set(seeds.map { albumOf[Int($0)] }).sorted() {
-            for song in songsByAlbum[Int(album)].prefix(30) {
+            for song in leading(songsByAlbum[Int(album)], 30, shared: shared) {
                 board.add(song, 0.15 * scale, .sameAlbum(album: songs[Int(song)].album))
             }
         }
         for artist in Set(seeds.map { artistOf[Int($0)] }).sorted() {
-            for song in songsByArtist[Int(artist)].prefix(40) {
+            for song in leading(songsByArtist[Int(artist)], 40, shared: shared) {
                 board.add(song, artistWeight * scale, .moreBy(artist: artistNames[Int(artist)]))
             }
         }
@@ -171,31 +173,34 @@ extension RecommendationModel {
         }
     }
 
-    /// A genre's songs to score: its most popular ones when popularity may be used, else the first in
-    /// the catalog, so nobody's listening chooses them.
+    /// Genres most popular first, or in catalog order for a listener who does not share.
+    private func genreOrder(shared: Bool) -> [Int32] {
+        shared ? genresByPopularity : Array(0..<Int32(genreNames.count))
+    }
+
+    /// A genre's songs to score.
     private func genreCandidates(_ genre: Int32, shared: Bool) -> [Int32] {
-        let members = songsByGenre[Int(genre)]
-        return shared ? Array(members.prefix(300)) : Array(members.sorted().prefix(300))
+        leading(songsByGenre[Int(genre)], 300, shared: shared)
+    }
+
+    /// The first `count` songs of a group (kept most popular first): its most popular when popularity
+    /// may be used, else the first in the catalog, so nobody's listening chooses them for a listener
+    /// who does not share theirs.
+    func leading(_ members: [Int32], _ count: Int, shared: Bool) -> [Int32] {
+        shared ? Array(members.prefix(count)) : Array(members.sorted().prefix(count))
     }
 
     /// A varied start for someone with no marks: each genre's best-liked songs in turn.
-    /// So a list never runs dry in a small or narrow library: when the signals found too few songs,
-    /// the rest of the library joins at the bottom, genre by genre.
-    private func addFiller(to board: inout Scoreboard, limit: Int, shared: Bool) {
-        guard board.count < limit else { return }
-        addStarters(to: &board, shared: shared, count: limit - board.count + 10, scale: 0.001)
-    }
-
-    private func addStarters(to board: inout Scoreboard, shared: Bool, count: Int, scale: Double = 1) {
-        let lists = genresByPopularity.map { genreCandidates($0, shared: shared) }
+    private func addStarters(to board: inout Scoreboard, shared: Bool, count: Int) {
+        let genres = genreOrder(shared: shared)
+        let lists = genres.map { genreCandidates($0, shared: shared) }
         var added = 0
         var rank = 0
         while added < count, lists.contains(where: { $0.count > rank }) {
             for (position, list) in lists.enumerated() where list.count > rank {
-                let genre = genreNames[Int(genresByPopularity[position])]
-                let score = scale * (1 / Double(rank + 1) - 0.001 * Double(position))
-                if !board.contains(list[rank]) { added += 1 }
-                board.add(list[rank], score, shared ? .popular(genre: genre) : .variety(genre: genre))
+                let genre = genreNames[Int(genres[position])]
+                board.add(list[rank], 1 / Double(rank + 1) - 0.001 * Double(position), shared ? .popular(genre: genre) : .variety(genre: genre))
+                added += 1
             }
             rank += 1
         }
@@ -209,11 +214,11 @@ extension RecommendationModel {
     }
 
     /// What the listener did on the station so far moves the next picks.
-    private func steer(by played: [Int32], profile: Profile, board: inout Scoreboard) {
+    private func steer(by played: [Int32], profile: Profile, shared: Bool, board: inout Scoreboard) {
         for song in played {
             if profile.disliked(song) {
                 for (other, similarity) in neighbours.row(song) { board.subtract(other, 0.8 * Double(similarity)) }
-                for other in songsByArtist[Int(artistOf[Int(song)])].prefix(40) { board.subtract(other, 0.3) }
+                for other in leading(songsByArtist[Int(artistOf[Int(song)])], 40, shared: shared) { board.subtract(other, 0.3) }
             } else if profile.marks(song)?.liked == true || (profile.marks(song)?.rating ?? 0) >= 4 {
                 let facts = songs[Int(song)]
                 for (other, similarity) in neighbours.row(song) {
@@ -223,14 +228,40 @@ extension RecommendationModel {
         }
     }
 
+    /// Ranks the board and keeps the rules. When the board runs short of songs or of artists (a
+    /// listener who has heard all of their genre; a long radio), the rest of the library fills in, each
+    /// genre's songs in turn, so a list keeps its length without breaking the artist spread.
     private func finish(
-        _ board: Scoreboard, limit: Int, tail: [Int32], excluding excluded: (Int32) -> Bool
+        _ board: Scoreboard, limit: Int, tail: [Int32], shared: Bool, excluding excluded: (Int32) -> Bool
     ) -> [Recommendation] {
         guard limit > 0 else { return [] }
-        let ranked = board.ranked(limit: max(limit * 8, 200), excluding: excluded)
-        return ArtistSpread().pick(ranked, after: tail, limit: limit, artistOf: artistOf).map {
-            Recommendation(songID: songs[Int($0.song)].id, reason: $0.reason, score: $0.score)
+        var ranked = board.ranked(limit: max(limit * 8, 200), excluding: excluded)
+        let spread = ArtistSpread(fallback: artistNames.count * 2 < 10)
+        var picks = spread.pick(ranked, after: tail, limit: limit, artistOf: artistOf)
+        if picks.count < limit {
+            let onBoard = Set(ranked.map(\.song))
+            let lowest = ranked.last?.score ?? 0
+            let extra = fillers(count: limit * 8, shared: shared) { onBoard.contains($0) || board.contains($0) || excluded($0) }
+            ranked += extra.enumerated().map { position, filler in (filler.song, lowest - 1 - Double(position) * 1e-6, filler.reason) }
+            picks = spread.pick(ranked, after: tail, limit: limit, artistOf: artistOf)
         }
+        return picks.map { Recommendation(songID: songs[Int($0.song)].id, reason: $0.reason, score: $0.score) }
+    }
+
+    /// Up to `count` songs the board did not hold: each genre's leading songs in turn.
+    private func fillers(count: Int, shared: Bool, skipping skipped: (Int32) -> Bool) -> [(song: Int32, reason: Reason)] {
+        let genres = genreOrder(shared: shared)
+        let lists = genres.map { genreCandidates($0, shared: shared) }
+        var found: [(song: Int32, reason: Reason)] = []
+        var rank = 0
+        while found.count < count, lists.contains(where: { $0.count > rank }) {
+            for (position, list) in lists.enumerated() where list.count > rank && !skipped(list[rank]) {
+                let genre = genreNames[Int(genres[position])]
+                found.append((list[rank], shared ? .popular(genre: genre) : .variety(genre: genre)))
+            }
+            rank += 1
+        }
+        return found
     }
 
     // MARK: Seeds
@@ -240,7 +271,8 @@ extension RecommendationModel {
         var isArtist: Bool
     }
 
-    func resolve(_ seeds: [RadioSeed]) throws(RecommenderError) -> ResolvedSeed {
+    /// A seed's songs: an artist's, album's or genre's first five, chosen as `leading` chooses.
+    func resolve(_ seeds: [RadioSeed], shared: Bool = true) throws(RecommenderError) -> ResolvedSeed {
         var songs: [Int32] = []
         var isArtist = false
         for seed in seeds {
@@ -250,14 +282,14 @@ extension RecommendationModel {
                 songs.append(song)
             case .artist(let name):
                 guard let artist = artistIndex[Self.key(name)] else { throw .unknownArtist(name) }
-                songs += songsByArtist[Int(artist)].prefix(5)
+                songs += leading(songsByArtist[Int(artist)], 5, shared: shared)
                 isArtist = true
             case .album(let artist, let album):
                 guard let group = albumIndex[Self.albumKey(artist: artist, album: album)] else { throw .unknownAlbum(artist: artist, album: album) }
-                songs += songsByAlbum[Int(group)].prefix(5)
+                songs += leading(songsByAlbum[Int(group)], 5, shared: shared)
             case .genre(let name):
                 guard let genre = genreIndex[Self.key(name)] else { throw .unknownGenre(name) }
-                songs += songsByGenre[Int(genre)].prefix(5)
+                songs += leading(songsByGenre[Int(genre)], 5, shared: shared)
             case .songs(let ids, _):
                 songs += ids.compactMap { index[$0] }
             }
