@@ -97,11 +97,15 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
             for action in inbox.drain() { dispatch(action) }
             let snapshot = player.snapshot
             plays.observe(snapshot, monotonic: Self.monotonicSeconds())
-            if snapshot != state.player { dispatch(.player(snapshot)) }
-            for event in player.drainEvents() {
+            // The engine posts an event before the snapshot that shows it, so these are every track change
+            // up to this snapshot. Their plays are queued before the snapshot reaches the state: a radio's
+            // refill, which the snapshot may set off, goes after them, and a skip steers it.
+            let events = player.drainEvents()
+            for event in events {
                 if let play = plays.note(event, wall: Date().timeIntervalSince1970) { report(play) }
-                dispatch(.playerEvent(event))
             }
+            if snapshot != state.player { dispatch(.player(snapshot)) }
+            for event in events { dispatch(.playerEvent(event)) }
         }
         plays.observe(player.snapshot, monotonic: Self.monotonicSeconds())
         if let play = plays.finish() { report(play) }
