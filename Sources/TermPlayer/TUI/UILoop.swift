@@ -203,6 +203,18 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
             fetch { client in .historyLoaded(try await client.history(limit: 200), now: Date(), timeZone: .current) } failed: {
                 .historyFailed(reason: $0)
             }
+        case .loadSuggestions(let kind, let limit):
+            fetch { client in
+                .suggestionsLoaded(kind, try await kind == .forYou ? client.forYou(limit: limit) : client.discover(limit: limit))
+            } failed: { .suggestionsFailed(kind, reason: $0) }
+        case .askRadio(let request, let radio):
+            // With the changes: after the plays reported before it, so a skip steers what comes.
+            change { client in .radioAnswered(radio: radio, try await client.radio(request)) } failed: { .radioFailed(radio: radio, reason: $0) }
+        case .retryRadio(let delay, let radio):
+            Task { [inbox] in
+                try? await Task.sleep(for: delay)
+                inbox.post(.radioRetryDue(radio: radio))
+            }
         case .createPlaylist(let name, let songIDs):
             change { client in .playlistCreated(try await client.createPlaylist(PlaylistChanges(name: name, songs: songIDs))) } failed: {
                 .playlistCreateFailed(name: name, reason: $0)
