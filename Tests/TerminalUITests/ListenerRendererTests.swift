@@ -20,7 +20,7 @@ struct ListenerRendererTests {
     func hearts() {
         let frame = Renderer.render(Self.liked())
         #expect(RendererTests.lines(frame) == [
-            " 1 Songs  2  3  4  5  6  7                           4 songs · http://s",
+            " 1 Songs  2  3  4  5  6  7  8                        4 songs · http://s",
             "Songs by title",
             "   Blue Checksum          Otis Lambda Trio After Hours       2021  0:23",
             " ♥ First Light            The Null Sinks   Loopback Sessions 2024  0:20",
@@ -29,7 +29,7 @@ struct ListenerRendererTests {
             "",
             " ▶ ♥ Paper Satellites — The Null Sinks · Loopback Sessions        ★★★★☆",
             " 1:39 / 3:19 ━━━━━━━━━━━━━─────────────  vol 100%  in order  repeat off",
-            "? help · 1-7 views · / search · Enter play · Space pause · q quit",
+            "? help · 1-8 views · / search · Enter play · M radio · q quit",
         ])
         #expect(frame[1, 3].style == .liked, "a heart the terminal can colour")
         #expect(frame[1, 4].style == .selected, "on the cursor's row the bar stays whole")
@@ -62,7 +62,7 @@ struct ListenerRendererTests {
         state.press(.character("*"))
         let frame = Renderer.render(state)
         #expect(RendererTests.lines(frame) == [
-            " 1 Songs  2  3  4  5  6  7                           4 songs · http://s",
+            " 1 Songs  2  3  4  5  6  7  8                        4 songs · http://s",
             "Songs by title    Rate “Paper Satellites”",
             "   Blue Checksum  5  ★★★★★                                   2021  0:23",
             " ♥ First Light    4  ★★★★☆                              ions 2024  0:20",
@@ -71,7 +71,7 @@ struct ListenerRendererTests {
             "                  1  ★☆☆☆☆  never suggest",
             " ▶ ♥ Paper Satel  0  no rating                          ns        ★★★★☆",
             " 1:39 / 3:19 ━━━ 0–5 rate · Enter · Esc                 der  repeat off",
-            "? help · 1-7 views · / search · Enter play · Space pause · q quit",
+            "? help · 1-8 views · / search · Enter play · M radio · q quit",
         ])
         #expect(frame[20, 3].style == .selected, "4 stars highlighted")
         #expect(frame[20, 2].style == .overlay)
@@ -87,7 +87,7 @@ struct ListenerRendererTests {
         state.message = nil
         let frame = Renderer.render(state)
         #expect(RendererTests.lines(frame) == [
-            " 1  2  3  4  5  6 Playlists  7                               4 songs · http://s",
+            " 1  2  3  4  5  6 Playlists  7  8                            4 songs · http://s",
             "Playlists                 │Road trip · 3 songs",
             " Liked songs              │ ♥ First Light               The Null Sinks     0:20",
             " Recently added           │   (unavailable)",
@@ -132,7 +132,7 @@ struct ListenerRendererTests {
         state.message = nil
         let frame = Renderer.render(state)
         #expect(RendererTests.lines(frame) == [
-            " 1  2  3  4  5  6  7 History                                 4 songs · http://s",
+            " 1  2  3  4  5  6  7 History  8                              4 songs · http://s",
             "History · 4 plays",
             "   today 21:15      Paper Satellites — The Null Sinks       1:39 / 3:19",
             " ♥ today 21:10      Blue Checksum — Otis Lambda Trio        0:05 / 0:23 skipped",
@@ -141,7 +141,7 @@ struct ListenerRendererTests {
             "",
             " ■ nothing playing — Enter plays the song under the cursor",
             " ──────────────────────────────────────────────  vol 100%  in order  repeat off",
-            "? help · Enter plays again · f like · * rate · y add to a playlist",
+            "? help · Enter plays again · M radio · f like · * rate · y add to a playlist",
         ])
         #expect(frame[3, 4].style == .dim && frame[1, 3].style == .selected)
     }

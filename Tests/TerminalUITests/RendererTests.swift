@@ -28,7 +28,7 @@ struct RendererTests {
         Self.playing(&state, Fixture.songs[2], at: 99.5)
         let frame = Renderer.render(state)
         #expect(Self.lines(frame) == [
-            " 1 Songs  2  3  4  5  6  7                           4 songs · http://s",
+            " 1 Songs  2  3  4  5  6  7  8                        4 songs · http://s",
             "Songs by title",
             "   Blue Checksum          Otis Lambda Trio After Hours       2021  0:23",
             "   First Light            The Null Sinks   Loopback Sessions 2024  0:20",
@@ -37,7 +37,7 @@ struct RendererTests {
             "",
             " ▶ Paper Satellites — The Null Sinks · Loopback Sessions",
             " 1:39 / 3:19 ━━━━━━━━━━━━━─────────────  vol 100%  in order  repeat off",
-            "? help · 1-7 views · / search · Enter play · Space pause · q quit",
+            "? help · 1-8 views · / search · Enter play · M radio · q quit",
         ])
         #expect(frame[0, 2].style == .selected, "the cursor's row")
         #expect(frame[0, 4].style == .playing, "the playing song")
@@ -51,7 +51,7 @@ struct RendererTests {
         Self.playing(&state, Fixture.songs[3], at: 3, status: .paused)
         let frame = Renderer.render(state)
         #expect(Self.lines(frame) == [
-            " 1  2 Genres  3  4  5  6  7  4 songs · ht…",
+            " 1  2 Genres  3  4  5  6  7  8  4 songs ·…",
             "Genres        │Pop",
             " Rock (2)     │▶  夜明けの… Daemon…  0:23",
             " Indie (0)    │",
@@ -59,7 +59,7 @@ struct RendererTests {
             " Jazz (1)     │",
             " ‖ 夜明けの信号 — Daemon Drift · Low Orbit",
             " 0:03 / 0:23 ━━────────────────  vol 100%",
-            "? help · 1-7 views · / search · Enter pla…",
+            "? help · 1-8 views · / search · Enter pla…",
         ])
         #expect(frame[1, 4].style == .selectedDimmed, "the genre cursor, its pane not focused")
         #expect(frame[15, 2].style == .selected, "the song cursor, focused")

@@ -97,11 +97,15 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
             for action in inbox.drain() { dispatch(action) }
             let snapshot = player.snapshot
             plays.observe(snapshot, monotonic: Self.monotonicSeconds())
-            if snapshot != state.player { dispatch(.player(snapshot)) }
-            for event in player.drainEvents() {
+            // The engine posts an event before the snapshot that shows it, so these are every track change
+            // up to this snapshot. Their plays are queued before the snapshot reaches the state: a radio's
+            // refill, which the snapshot may set off, goes after them, and a skip steers it.
+            let events = player.drainEvents()
+            for event in events {
                 if let play = plays.note(event, wall: Date().timeIntervalSince1970) { report(play) }
-                dispatch(.playerEvent(event))
             }
+            if snapshot != state.player { dispatch(.player(snapshot)) }
+            for event in events { dispatch(.playerEvent(event)) }
         }
         plays.observe(player.snapshot, monotonic: Self.monotonicSeconds())
         if let play = plays.finish() { report(play) }
@@ -198,6 +202,18 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
         case .loadHistory:
             fetch { client in .historyLoaded(try await client.history(limit: 200), now: Date(), timeZone: .current) } failed: {
                 .historyFailed(reason: $0)
+            }
+        case .loadSuggestions(let kind, let limit):
+            fetch { client in
+                .suggestionsLoaded(kind, try await kind == .forYou ? client.forYou(limit: limit) : client.discover(limit: limit))
+            } failed: { .suggestionsFailed(kind, reason: $0) }
+        case .askRadio(let request, let radio):
+            // With the changes: after the plays reported before it, so a skip steers what comes.
+            change { client in .radioAnswered(radio: radio, try await client.radio(request)) } failed: { .radioFailed(radio: radio, reason: $0) }
+        case .retryRadio(let delay, let radio):
+            Task { [inbox] in
+                try? await Task.sleep(for: delay)
+                inbox.post(.radioRetryDue(radio: radio))
             }
         case .createPlaylist(let name, let songIDs):
             change { client in .playlistCreated(try await client.createPlaylist(PlaylistChanges(name: name, songs: songIDs))) } failed: {

@@ -18,6 +18,7 @@ public enum Command: String, Sendable, CaseIterable {
     case addToPlaylist = "add-to-playlist", saveQueue = "save-queue"
     case newPlaylist = "new-playlist", renamePlaylist = "rename-playlist", deletePlaylist = "delete-playlist"
     case removeFromPlaylist = "remove-from-playlist", moveEntryDown = "move-entry-down", moveEntryUp = "move-entry-up"
+    case forYouView = "view-for-you", startRadio = "radio"
     case toggleArt = "toggle-art", showCover = "show-cover", redraw
 
     /// One line for the help overlay.
@@ -55,6 +56,8 @@ public enum Command: String, Sendable, CaseIterable {
         case .searchView: "search results"
         case .playlistsView: "playlists"
         case .historyView: "history of plays"
+        case .forYouView: "for you and discover (8 again refreshes)"
+        case .startRadio: "radio from the song, genre, artist, album or playlist here"
         case .toggleLike: "like / unlike this song"
         case .toggleLikePlaying: "like / unlike what plays"
         case .rate: "rate 0–5 stars (0 clears)"
@@ -94,7 +97,8 @@ public struct Keymap: Sendable, Equatable {
         .character("/"): .search, .character("o"): .sort,
         .character("1"): .songsView, .character("2"): .genresView, .character("3"): .artistsView,
         .character("4"): .queueView, .character("5"): .searchView,
-        .character("6"): .playlistsView, .character("7"): .historyView,
+        .character("6"): .playlistsView, .character("7"): .historyView, .character("8"): .forYouView,
+        .character("M"): .startRadio,
         .character("f"): .toggleLike, .character("F"): .toggleLikePlaying, .character("*"): .rate,
         .character("y"): .addToPlaylist, .character("S"): .saveQueue,
         .character("N"): .newPlaylist, .character("R"): .renamePlaylist, .character("X"): .deletePlaylist,

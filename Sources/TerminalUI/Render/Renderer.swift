@@ -21,6 +21,7 @@ public enum Renderer {
         case .search: drawSearchView(state, rows: body, into: &frame)
         case .playlists: drawPlaylistsView(state, rows: body, into: &frame)
         case .history: drawHistoryView(state, rows: body, into: &frame)
+        case .forYou: drawForYouView(state, rows: body, into: &frame)
         }
         if let panel = slots.first(where: { $0.place == .nowPlaying }) {
             drawCoverPanel(state, cover: panel, into: &frame)
@@ -114,8 +115,11 @@ public enum Renderer {
             ? "vol \(player.volume)%  \(player.shuffle ? "shuffle" : "in order")  repeat \(player.repeatMode.rawValue) "
             : "vol \(player.volume)%\(player.shuffle ? " shuffle" : "")\(player.repeatMode == .off ? "" : " repeat \(player.repeatMode.rawValue)") "
         let elapsedText = player.track == nil ? " " : " \(elapsed) / \(total.isEmpty ? "?" : total) "
-        let barWidth = width - TextWidth.columns(of: elapsedText) - TextWidth.columns(of: flags) - 2
+        // While a radio plays, the bar names it, at the expense of the progress bar.
+        let radioText = state.radio.flatMap { $0.isPlaying ? TextWidth.truncate("radio: \($0.name)", to: max(0, min(28, width / 3))) + " " : nil } ?? ""
+        let barWidth = width - TextWidth.columns(of: elapsedText) - TextWidth.columns(of: radioText) - TextWidth.columns(of: flags) - 2
         var x = frame.put(elapsedText, x: left, y: top + 1, style: .bar)
+        if !radioText.isEmpty { x = frame.put(radioText, x: x, y: top + 1, style: .bar) }
         if barWidth >= 5 {
             let fraction = player.duration.map { $0 > 0 ? min(1, player.position / $0) : 0 } ?? 0
             let filled = Int((Double(barWidth) * fraction).rounded(.down))
@@ -139,8 +143,12 @@ public enum Renderer {
         } else {
             let hint = switch state.view {
             case .playlists: "? help · N new · R rename · X delete · x remove · J K move · Enter play"
-            case .history: "? help · Enter plays again · f like · * rate · y add to a playlist"
-            default: "? help · 1-7 views · / search · Enter play · Space pause · q quit"
+            case .history: "? help · Enter plays again · M radio · f like · * rate · y add to a playlist"
+            case .forYou: "? help · Enter play · M radio · Tab the other list · f like · * rate · 8 refresh"
+            // Pausing is the hint a narrower window does without, so quitting stays in sight.
+            default: frame.width >= 75
+                ? "? help · 1-8 views · / search · Enter play · M radio · Space pause · q quit"
+                : "? help · 1-8 views · / search · Enter play · M radio · q quit"
             }
             frame.put(TextWidth.truncate(hint, to: frame.width), x: 0, y: y, style: .dim)
         }
@@ -192,8 +200,18 @@ public enum Renderer {
             return
         }
         let queue = state.queue
+        var heading = "Queue (\(queue.count))"
+        if let radio = state.radio, radio.isPlaying {
+            heading += " · radio: \(radio.name)"
+            switch radio.refill {
+            case .asking: heading += " · asking for more…"
+            case .waitingToRetry: heading += " · will ask again soon"
+            case .exhausted: heading += " · no more to add"
+            case .idle: break
+            }
+        }
         drawSongRows(state, count: queue.count, song: { queue[$0] }, cursor: state.queueCursor, focused: true, x: 0, width: frame.width,
-                     rows: rows, heading: "Queue (\(queue.count))", isPlaying: { row, _ in row == state.player.queueIndex }, into: &frame)
+                     rows: rows, heading: heading, isPlaying: { row, _ in row == state.player.queueIndex }, into: &frame)
     }
 
     private static func drawSearchView(_ state: AppState, rows: Range<Int>, into frame: inout Frame) {
@@ -230,18 +248,21 @@ public enum Renderer {
 
     /// Song rows: the playing marker, the like marker, title, artist, album, year, length, in columns that
     /// share the width. `song` is asked only for the rows on screen; nil is an entry whose song is gone.
+    /// With `reason`, a suggestion's reason (dim) takes the album's and the year's place, and the
+    /// artist's too in a narrow list.
     static func drawSongRows(
         _ state: AppState, count: Int, song: (Int) -> LibrarySong?, cursor: ListCursor, focused: Bool, x: Int, width: Int,
-        rows: Range<Int>, heading: String, isPlaying: (Int, LibrarySong) -> Bool, into frame: inout Frame
+        rows: Range<Int>, heading: String, isPlaying: (Int, LibrarySong) -> Bool, reason: ((Int) -> String)? = nil, into frame: inout Frame
     ) {
         let marker = 3
         let time = 6
-        let year = width >= 70 ? 5 : 0
+        let year = width >= 70 && reason == nil ? 5 : 0
         let rest = max(0, width - marker - time - year)
-        let showsAlbum = width >= 60
-        let titleWidth = showsAlbum ? rest * 2 / 5 : rest * 3 / 5
-        let artistWidth = showsAlbum ? rest * 3 / 10 : rest - titleWidth
+        let showsAlbum = width >= 60 && reason == nil
+        let titleWidth = reason != nil ? (width >= 50 ? rest * 7 / 20 : rest * 11 / 20) : showsAlbum ? rest * 2 / 5 : rest * 3 / 5
+        let artistWidth = reason != nil ? (width >= 50 ? rest / 4 : 0) : showsAlbum ? rest * 3 / 10 : rest - titleWidth
         let albumWidth = showsAlbum ? rest - titleWidth - artistWidth : 0
+        let reasonWidth = reason != nil ? rest - titleWidth - artistWidth : 0
 
         frame.put(TextWidth.truncate(heading, to: width), x: x, y: rows.lowerBound, style: .heading)
         for (offset, y) in rows.dropFirst().enumerated() {
@@ -261,8 +282,14 @@ public enum Renderer {
             var column = x + marker
             frame.put(TextWidth.truncate(song.title, to: titleWidth - 1), x: column, y: y, style: style)
             column += titleWidth
-            frame.put(TextWidth.truncate(song.artist, to: artistWidth - 1), x: column, y: y, style: style)
-            column += artistWidth
+            if artistWidth > 0 {
+                frame.put(TextWidth.truncate(song.artist, to: artistWidth - 1), x: column, y: y, style: style)
+                column += artistWidth
+            }
+            if let reason, reasonWidth > 1 {
+                frame.put(TextWidth.truncate(reason(row), to: reasonWidth - 1), x: column, y: y, style: isCursor ? style : .dim)
+                column += reasonWidth
+            }
             if showsAlbum {
                 frame.put(TextWidth.truncate(song.album, to: albumWidth - 1), x: column, y: y, style: style)
                 column += albumWidth

@@ -2,7 +2,7 @@ public import PlayerCore
 
 /// The views, by the number key that opens each.
 public enum View: Int, Sendable, CaseIterable {
-    case songs = 1, genres, artists, queue, search, playlists, history
+    case songs = 1, genres, artists, queue, search, playlists, history, forYou
 
     public var title: String {
         switch self {
@@ -13,13 +13,14 @@ public enum View: Int, Sendable, CaseIterable {
         case .search: "Search"
         case .playlists: "Playlists"
         case .history: "History"
+        case .forYou: "For you"
         }
     }
 
-    /// How many side-by-side lists the view has.
+    /// How many lists the view has, side by side (view 8's two take turns on the screen).
     var paneCount: Int {
         switch self {
-        case .genres, .playlists: 2
+        case .genres, .playlists, .forYou: 2
         case .artists: 3
         default: 1
         }
@@ -125,6 +126,12 @@ public struct AppState: Sendable, Equatable {
     public var glyphs = MarkGlyphs.standard
     /// Album art: off until the terminal layer says how this terminal shows it (`.artModeChosen`).
     public var art = ArtState()
+    /// View 8's For you and Discover lists.
+    public var suggestions = Suggestions()
+    /// The radio on the air, or being tuned in; nil when the queue is an ordinary one.
+    public var radio: RadioState?
+    /// Radios started so far, to number the next one.
+    var radiosStarted = 0
 
     public init(width: Int, height: Int, serverName: String, keymap: Keymap = .standard) {
         self.width = width

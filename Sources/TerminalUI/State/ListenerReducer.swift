@@ -9,7 +9,7 @@ import PlayerCore
 extension AppState {
     // MARK: Entering views 6 and 7
 
-    /// Views 6 and 7 show the service's current lists: entering either asks for them again.
+    /// Views 6, 7 and 8 show the service's current lists: entering one asks for them again.
     mutating func entered(_ view: View) -> [Effect] {
         switch view {
         case .playlists:
@@ -22,6 +22,8 @@ extension AppState {
         case .history:
             if listener.historyLoad != .loaded { listener.historyLoad = .loading }
             return [.loadHistory]
+        case .forYou:
+            return loadSuggestions()
         default:
             return []
         }

@@ -44,6 +44,17 @@ public enum Action: Sendable {
     case historyLoaded([HistoryEntry], now: Date, timeZone: TimeZone)
     case historyFailed(reason: String)
 
+    // MARK: Recommendations and the radio
+
+    /// The answer to `.loadSuggestions`.
+    case suggestionsLoaded(SuggestionKind, [Suggestion])
+    case suggestionsFailed(SuggestionKind, reason: String)
+    /// The answer to `.askRadio` for radio number `radio`: its first songs, or more of them.
+    case radioAnswered(radio: Int, [Suggestion])
+    case radioFailed(radio: Int, reason: String)
+    /// `.retryRadio`'s wait is over: the radio may ask again.
+    case radioRetryDue(radio: Int)
+
     // MARK: Album art
 
     /// Posted once at start by the terminal layer: how this terminal shows covers (`.off` when it cannot),
@@ -98,6 +109,16 @@ public enum Effect: Sendable, Equatable {
     /// `GET /history`; answered by `.historyLoaded` or `.historyFailed`.
     case loadHistory
 
+    // MARK: Recommendations and the radio
+
+    /// `GET /recommendations/for-you` or `/discover`; answered by `.suggestionsLoaded` or `.suggestionsFailed`.
+    case loadSuggestions(SuggestionKind, limit: Int)
+    /// `POST /radio`, sent after the changes and plays before it (a skip reported first steers the answer);
+    /// answered by `.radioAnswered` or `.radioFailed` with the radio's number.
+    case askRadio(RadioRequest, radio: Int)
+    /// Wait, then answer `.radioRetryDue`: a failed refill is tried again later, not at once.
+    case retryRadio(after: Duration, radio: Int)
+
     // MARK: Album art
 
     /// Fetch the cover at `key.url` for a box of `key.columns × key.rows` cells and make it for `mode`
@@ -120,9 +141,11 @@ extension AppState {
         let effects = apply(action)
         // A new message can take more status rows, and a new library or size fewer list rows.
         clampCursors()
+        // A radio near the end of its queue (the player moved on, or its last answer came) asks for more.
+        let refill = refillRadioIfDue()
         // Whatever changed, the covers on screen follow from the state.
         let covers = syncCovers()
-        return covers.isEmpty ? effects : effects + covers
+        return refill.isEmpty && covers.isEmpty ? effects : effects + refill + covers
     }
 
     private mutating func apply(_ action: Action) -> [Effect] {
@@ -200,6 +223,19 @@ extension AppState {
         case .historyFailed(let reason):
             listener.historyLoad = .failed(reason)
             return []
+        case .suggestionsLoaded(let kind, let picks):
+            suggestionsLoaded(kind, picks)
+            return []
+        case .suggestionsFailed(let kind, let reason):
+            suggestions[kind].load = .failed(reason)
+            return []
+        case .radioAnswered(let number, let picks):
+            return radioAnswered(number, picks)
+        case .radioFailed(let number, let reason):
+            return radioFailed(number, reason: reason)
+        case .radioRetryDue(let number):
+            radioRetryDue(number)
+            return []
         case .artModeChosen(let mode, let cellAspect, let hint):
             return chooseArtMode(mode, cellAspect: cellAspect, hint: hint)
         case .coverLoaded(let key, let artwork):
@@ -223,7 +259,9 @@ extension AppState {
             message = StatusMessage("\(track.title): \(error)", isError: true)
         case .outputFailed(let error):
             message = StatusMessage("\(error)", isError: true)
-        case .trackEnded, .queueFinished, .stopped:
+        case .queueFinished:
+            radioQueueFinished()
+        case .trackEnded, .stopped:
             break
         }
     }
@@ -276,6 +314,7 @@ extension AppState {
         case .toggleLike: return toggleLike(onPlaying: false)
         case .toggleLikePlaying: return toggleLike(onPlaying: true)
         case .rate: openRating()
+        case .startRadio: return startRadio()
         case .addToPlaylist: return openPlaylistPicker()
         case .saveQueue: saveQueue()
         case .newPlaylist, .renamePlaylist, .deletePlaylist, .removeFromPlaylist, .moveEntryDown, .moveEntryUp:
@@ -309,7 +348,7 @@ extension AppState {
             songSort = songSort.next
             songs = ListCursor()
             message = StatusMessage("Songs sorted by \(songSort.rawValue)")
-        case .songsView, .genresView, .artistsView, .queueView, .searchView, .playlistsView, .historyView:
+        case .songsView, .genresView, .artistsView, .queueView, .searchView, .playlistsView, .historyView, .forYouView:
             let chosen: View = switch command {
             case .genresView: .genres
             case .artistsView: .artists
@@ -317,12 +356,14 @@ extension AppState {
             case .searchView: .search
             case .playlistsView: .playlists
             case .historyView: .history
+            case .forYouView: .forYou
             default: .songs
             }
             let entering = chosen != view
             if entering { focus = 0 }
             view = chosen
-            return entering ? entered(chosen) : []
+            // 8 again in view 8 asks for fresh suggestions.
+            return entering || chosen == .forYou ? entered(chosen) : []
         case .help:
             isShowingHelp = true
             helpPage = 0
@@ -340,8 +381,9 @@ extension AppState {
     }
 
     /// Enter: in a list of songs, play it from the cursor; in genres, artists, albums and playlists, step right.
+    /// Playing another list ends a radio; Enter in the queue only moves within it.
     private mutating func playSelection() -> [Effect] {
-        if focus < view.paneCount - 1 {
+        if view != .forYou, focus < view.paneCount - 1 {
             focus += 1
             return []
         }
@@ -351,6 +393,7 @@ extension AppState {
             }
             return []
         }
+        if view != .queue { endRadio() }
         queue = songs
         queueCursor = ListCursor()
         queueCursor.move(to: index, count: songs.count, visible: listRows)
@@ -398,6 +441,7 @@ extension AppState {
         case queue
         case playlist
         case history
+        case suggestions(SuggestionKind)
 
         /// The song on `row`; nil past the end and for a song no longer in the library.
         func song(at row: Int, in state: AppState) -> LibrarySong? {
@@ -408,6 +452,8 @@ extension AppState {
                 state.listener.entries.indices.contains(row) ? state.playableSong(state.listener.entries[row].song) : nil
             case .history:
                 state.listener.history.indices.contains(row) ? state.playableSong(state.listener.history[row].entry.song) : nil
+            case .suggestions(let kind):
+                state.suggestions[kind].rows.indices.contains(row) ? state.currentCopy(of: state.suggestions[kind].rows[row].song) : nil
             }
         }
 
@@ -417,6 +463,7 @@ extension AppState {
             case .queue: state.queue.indices.contains(row)
             case .playlist: state.listener.entries.indices.contains(row)
             case .history: state.listener.history.indices.contains(row)
+            case .suggestions(let kind): state.suggestions[kind].rows.indices.contains(row)
             }
         }
 
@@ -433,6 +480,9 @@ extension AppState {
                 return Self.available(state.listener.entries.map(\.song), from: row, in: state)
             case .history:
                 return Self.available(state.listener.history.map(\.entry.song), from: row, in: state)
+            case .suggestions(let kind):
+                let rows = state.suggestions[kind].rows
+                return rows.indices.contains(row) ? (rows.map { state.currentCopy(of: $0.song) }, row) : nil
             }
         }
 
@@ -451,6 +501,11 @@ extension AppState {
         return library.song(withID: song.id) ?? LibrarySong(song)
     }
 
+    /// The library's copy of a song listed elsewhere, with its marks as they are now; else the listed one.
+    func currentCopy(of song: LibrarySong) -> LibrarySong {
+        library.song(withID: song.id) ?? song
+    }
+
     /// The list of songs that has the focus, and the cursor's row; nil when that list is not of songs.
     func focusedSongList() -> (SongList, Int)? {
         switch (view, focus) {
@@ -461,6 +516,7 @@ extension AppState {
         case (.search, _): (.library(searchResults), searchCursor.selected)
         case (.playlists, 1): (.playlist, listener.entryCursor.selected)
         case (.history, _): (.history, listener.historyCursor.selected)
+        case (.forYou, _): (.suggestions(shownSuggestions), suggestions[shownSuggestions].cursor.selected)
         default: nil
         }
     }
@@ -492,6 +548,8 @@ extension AppState {
         case (.playlists, 0): (\.listener.playlistCursor, listener.playlists.count)
         case (.playlists, _): (\.listener.entryCursor, listener.entries.count)
         case (.history, _): (\.listener.historyCursor, listener.history.count)
+        case (.forYou, 0): (\.suggestions.forYou.cursor, suggestions.forYou.rows.count)
+        case (.forYou, _): (\.suggestions.discover.cursor, suggestions.discover.rows.count)
         }
     }
 
@@ -530,5 +588,7 @@ extension AppState {
         listener.playlistCursor.keepVisible(count: listener.playlists.count, visible: rows)
         listener.entryCursor.keepVisible(count: listener.entries.count, visible: rows)
         listener.historyCursor.keepVisible(count: listener.history.count, visible: rows)
+        suggestions.forYou.cursor.keepVisible(count: suggestions.forYou.rows.count, visible: rows)
+        suggestions.discover.cursor.keepVisible(count: suggestions.discover.rows.count, visible: rows)
     }
 }
