@@ -83,12 +83,16 @@ extension RecommendationModel {
         if played.isEmpty, case .song = seeds.first, let start = seed.songs.first, !profile.isOneStar(start) {
             first = [(start, .infinity, .seed)]
         }
-        // What to follow: the last three station songs the listener did not skip or rate down.
-        let kept = played.filter { !profile.disliked($0) }
+        // What to follow: the last three station songs, one skipped or rated down at a third of its
+        // weight. What people play after a song they skipped still tends to follow it (leaving such
+        // songs out cost the lab's radio HR@10 0.357 → 0.339; a third costs 0.343), but a skip must
+        // move the radio away, with `steer` pushing its neighbours and artist down.
         let context: [(Int32, Double)] =
-            kept.isEmpty ? seed.songs.prefix(5).map { ($0, 1.0) } : zip(kept.suffix(3).reversed(), [1.0, 0.6, 0.4]).map { ($0, $1) }
+            played.isEmpty
+            ? seed.songs.prefix(5).map { ($0, 1.0) }
+            : zip(played.suffix(3).reversed(), [1.0, 0.6, 0.4]).map { song, weight in (song, profile.disliked(song) ? weight / 3 : weight) }
         if shared {
-            addFollowers(of: kept.isEmpty ? context : Array(context.prefix(1)), weight: 1.0, to: &board)
+            addFollowers(of: played.isEmpty ? context : Array(context.prefix(1)), weight: 1.0, to: &board)
             for (song, weight) in context {
                 let facts = songs[Int(song)]
                 for (other, similarity) in neighbours.row(song) {
