@@ -234,20 +234,24 @@ extension RecommendationModel {
 
     /// Ranks the board and keeps the rules. When the board runs short of songs or of artists (a
     /// listener who has heard all of their genre; a long radio), the rest of the library fills in, each
-    /// genre's songs in turn, so a list keeps its length without breaking the artist spread.
+    /// genre's songs in turn, so a list keeps its length without breaking the artist spread. Only when
+    /// no song left in the library fits the spread (a small library near the end of a radio, one of a
+    /// few artists) does the next best come anyway: a radio plays on until every song has played.
     private func finish(
         _ board: Scoreboard, limit: Int, tail: [Int32], shared: Bool, excluding excluded: (Int32) -> Bool
     ) -> [Recommendation] {
         guard limit > 0 else { return [] }
         var ranked = board.ranked(limit: max(limit * 8, 200), excluding: excluded)
-        let spread = ArtistSpread(fallback: artistNames.count * 2 < 10)
-        var picks = spread.pick(ranked, after: tail, limit: limit, artistOf: artistOf)
+        var picks = ArtistSpread().pick(ranked, after: tail, limit: limit, artistOf: artistOf)
         if picks.count < limit {
             let onBoard = Set(ranked.map(\.song))
             let lowest = ranked.last?.score ?? 0
             let extra = fillers(count: limit * 8, shared: shared) { onBoard.contains($0) || board.contains($0) || excluded($0) }
             ranked += extra.enumerated().map { position, filler in (filler.song, lowest - 1 - Double(position) * 1e-6, filler.reason) }
-            picks = spread.pick(ranked, after: tail, limit: limit, artistOf: artistOf)
+            picks = ArtistSpread().pick(ranked, after: tail, limit: limit, artistOf: artistOf)
+        }
+        if picks.count < limit {
+            picks = ArtistSpread(fallback: true).pick(ranked, after: tail, limit: limit, artistOf: artistOf)
         }
         return picks.map { Recommendation(songID: songs[Int($0.song)].id, reason: $0.reason, score: $0.score) }
     }
