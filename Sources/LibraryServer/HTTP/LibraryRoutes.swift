@@ -47,6 +47,7 @@ public struct LibraryRoutes: Sendable {
         writes.post("/events/s3", use: s3Events)
 
         ListenerRoutes(library: library, accounts: accounts, links: links, fallbackHost: fallbackHost).add(to: router)
+        addChanges(to: router)
         return router
     }
 
@@ -60,6 +61,7 @@ public struct LibraryRoutes: Sendable {
         }
         let limit = query.limit ?? Int.max
         let pageSize = listingPageSize
+        let headers = try await changesPositionHeaders()
         // The first page is read before answering, so a database error still gets a proper error status.
         let firstPage = try await library.catalog.songs(
             matching: filter, after: nil, offset: query.offset ?? 0, limit: min(limit, pageSize))
@@ -102,7 +104,7 @@ public struct LibraryRoutes: Sendable {
             try await writer.write(ByteBuffer(bytes: output))
             try await writer.finish(nil)
         }
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: body)
+        return Response(status: .ok, headers: headers, body: body)
     }
 
     @Sendable func showSong(_ request: Request, context: LibraryRequestContext) async throws -> Response {
@@ -119,13 +121,14 @@ public struct LibraryRoutes: Sendable {
 
     /// The listener a caller who said who they are acts as; nil for anonymous callers, whose answers keep
     /// the original shapes.
-    private func identifiedListener(_ context: LibraryRequestContext) async throws(APIError) -> UserRecord? {
+    func identifiedListener(_ context: LibraryRequestContext) async throws(APIError) -> UserRecord? {
         if case .anonymous = context.caller { return nil }
         return try await accounts.optionalListener(context)
     }
 
     @Sendable func listGenres(_ request: Request, context: LibraryRequestContext) async throws -> Response {
         // Written by hand to keep the original field order: {"genreid":1,"genre":"Rock"}.
+        let headers = try await changesPositionHeaders()
         var output: [UInt8] = [UInt8(ascii: "[")]
         for (index, genre) in try await library.catalog.genres().enumerated() {
             if index > 0 { output.append(UInt8(ascii: ",")) }
@@ -138,7 +141,7 @@ public struct LibraryRoutes: Sendable {
             output.append(UInt8(ascii: "}"))
         }
         output.append(contentsOf: "]\n".utf8)
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: output)))
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: output)))
     }
 
     @Sendable func status(_ request: Request, context: LibraryRequestContext) async throws -> Response {
@@ -320,7 +323,7 @@ public struct LibraryRoutes: Sendable {
         }
     }
 
-    private func baseURL(of request: Request) -> String {
+    func baseURL(of request: Request) -> String {
         links.baseURL(host: request.head.authority, fallbackHost: fallbackHost)
     }
 
