@@ -124,3 +124,28 @@ struct ChangeFeedTests {
         }
     }
 }
+
+@Suite("Listings tagged with the feed's position")
+struct ListingTagTests {
+    @Test("an anonymous page carries an ETag that If-None-Match answers with 304, until a change moves the feed")
+    func etags() async throws {
+        let library = try await TestLibrary()
+        try await library.seed((1...3).map { TestLibrary.Seed(id: "s\($0)", title: "Song \($0)") })
+        try await library.live { client in
+            let first = try await client.get("/songs?limit=100")
+            let etag = try #require(first.headers[.eTag], "\(first.headers)")
+            let again = try await client.get("/songs?limit=100")
+            #expect(again.headers[.eTag] == etag && again.text == first.text, "the same page, from memory")
+            #expect(try await client.get("/songs?limit=100", headers: [.ifNoneMatch: etag]).status == .notModified)
+            #expect(try await client.get("/songs?limit=2").headers[.eTag] != etag, "another query, another tag")
+            #expect(try await client.get("/songs?limit=100", headers: [.authorization: "Bearer \(TestLibrary.token)"]).headers[.eTag] == nil,
+                    "a signed-in listing carries play counts, which move without the feed")
+
+            try await ChangeFeedTests.upload(try BundleFixture(id: "s0", title: "Song 0"), client)
+            let changed = try await client.get("/songs?limit=100", headers: [.ifNoneMatch: etag])
+            #expect(changed.status == .ok && changed.headers[.eTag] != etag)
+            #expect(try changed.decode([Song].self).map(\.id) == ["s0", "s1", "s2", "s3"], "the kept page is not served stale")
+            #expect(try await client.get("/songs").text == changed.text, "a whole listing streamed says the same")
+        }
+    }
+}

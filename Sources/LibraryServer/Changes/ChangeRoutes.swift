@@ -145,13 +145,15 @@ extension LibraryRoutes {
         return changes
     }
 
-    /// Headers naming the feed's position now, for a listing: read before the listing, so a client
-    /// following the feed from it misses nothing (and may see a change it already has).
-    func changesPositionHeaders() async throws(APIError) -> HTTPFields {
+    /// The feed's position now, for a listing: read before the listing, so a client following the feed
+    /// from it misses nothing (and may see a change it already has).
+    func feedPosition() async throws(APIError) -> Int {
+        try await catalogCall { try await library.catalog.changeBounds() }.latest
+    }
+
+    static func listingHeaders(position: Int) -> HTTPFields {
         var headers: HTTPFields = [.contentType: "application/json"]
-        if let name = Self.changesPosition {
-            headers[name] = "\(try await catalogCall { try await library.catalog.changeBounds() }.latest)"
-        }
+        if let name = changesPosition { headers[name] = "\(position)" }
         return headers
     }
 }

@@ -22,10 +22,12 @@ enum OpenAPIDocument {
               {"name": "album", "in": "query", "description": "Exact album name, any case", "schema": {"type": "string"}},
               {"name": "q", "in": "query", "description": "Words that must all appear in title, artist or album (any case or accent)", "schema": {"type": "string"}},
               {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 0}},
-              {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}}
+              {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+              {"name": "If-None-Match", "in": "header", "description": "An anonymous listing's ETag: 304 while the feed has not moved", "schema": {"type": "string"}}
             ],
             "responses": {
-              "200": {"description": "Songs", "headers": {"X-Changes-Position": {"$ref": "#/components/headers/ChangesPosition"}}, "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Song"}}}}},
+              "200": {"description": "Songs", "headers": {"X-Changes-Position": {"$ref": "#/components/headers/ChangesPosition"}, "ETag": {"description": "Anonymous listings only: the feed's position and the query", "schema": {"type": "string"}}}, "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Song"}}}}},
+              "304": {"description": "Not modified (If-None-Match)"},
               "400": {"$ref": "#/components/responses/Error"}
             }
           }
