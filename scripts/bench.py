@@ -12,6 +12,7 @@ prints names the targets from DESIGN.md and, where one exists, a peer or anchor 
     scripts/bench.py --only listeners  # likes, plays, playlists at 1,000,000 plays, SQLite and PostgreSQL (bench_listeners.py)
     scripts/bench.py --only art      # covers in the UI: time to screen, scrolling albums, memory (bench_art.py)
     scripts/bench.py --only recommend  # recommendations at 1,000,000 plays: rebuild, memory, request latency (bench_recommend_service.py)
+    scripts/bench.py --only peer     # /songs?genre=Rock&limit=100 beside the original's FastAPI + MariaDB stack (bench_original_peer.py)
 """
 
 import argparse
@@ -197,7 +198,7 @@ def main():
     parser.add_argument("--uploads", type=int, default=2_000, help="bundles uploaded through the API")
     parser.add_argument("--seconds", type=int, default=10, help="duration of each latency run")
     parser.add_argument("--sqs-bundles", type=int, default=1_000, help="bundles ingested through S3 + SQS")
-    parser.add_argument("--only", choices=["library", "player", "scaled", "sqs", "listeners", "art", "recommend"], help="run one section (the UI's run with the library's; sqs: the S3 + SQS part of scaled)")
+    parser.add_argument("--only", choices=["library", "player", "scaled", "sqs", "listeners", "art", "recommend", "peer"], help="run one section (the UI's run with the library's; sqs: the S3 + SQS part of scaled)")
     arguments = parser.parse_args()
     for tool, package in [("sox", "sox"), ("lame", "lame"), ("wrk", "wrk"), ("curl", "curl"), ("mpg123", "mpg123"),
                           ("pulseaudio", "pulseaudio"), ("parec", "pulseaudio-utils"), ("tmux", "tmux")]:
@@ -227,6 +228,9 @@ def main():
         if arguments.only in (None, "recommend"):
             import bench_recommend_service
             rows += bench_recommend_service.rows(work / "recommend", Server, tone_mp3, write_bundles, arguments.songs)
+        if arguments.only in (None, "peer"):
+            import bench_original_peer
+            rows += bench_original_peer.rows(work / "peer", Server, tone_mp3, write_bundles, arguments.songs, arguments.seconds)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -8,12 +8,13 @@ set -euo pipefail
 build_packages=(pkg-config libncursesw5-dev libmpg123-dev libpulse-dev libcurl4-openssl-dev libsqlite3-dev
   libturbojpeg0-dev libpng-dev libchafa-dev libglib2.0-dev)
 test_packages=(sox libsox-fmt-mp3 lame pulseaudio pulseaudio-utils tmux python3-pip postgresql libsixel-bin)
-bench_packages=(mpg123 cmus tmux wrk procps)
+# mariadb-server: the original project's stack, rebuilt as a peer of the API (bench_original_peer.py).
+bench_packages=(mpg123 cmus tmux wrk procps mariadb-server)
 # import name=pip requirement; the S3/SQS server, the AWS SDK the tests set it up with, and the template linter.
 test_python=(openapi_spec_validator=openapi-spec-validator moto.server="moto[server]" boto3=boto3 cfnlint=cfn-lint)
 # The listeners' benchmark draws its plays with numpy, the covers' benchmark its covers with Pillow; the
-# recommender's benchmark compares against implicit's ALS.
-bench_python=(numpy=numpy PIL=pillow implicit=implicit)
+# recommender's benchmark compares against implicit's ALS; the original's API runs on FastAPI and MySQL Connector.
+bench_python=(numpy=numpy PIL=pillow implicit=implicit fastapi=fastapi uvicorn=uvicorn mysql.connector=mysql-connector-python)
 
 want=("${build_packages[@]}")
 python=()
