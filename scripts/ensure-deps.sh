@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Installs whatever is missing of what TermPlayer needs, and nothing else.
 #   scripts/ensure-deps.sh build   C libraries the package links against
-#   scripts/ensure-deps.sh test    build + the tools the tests drive (sox, lame, PulseAudio, tmux, …)
+#   scripts/ensure-deps.sh test    build + the tools the tests drive (sox, lame, PulseAudio, tmux, chromium, …)
 #   scripts/ensure-deps.sh bench   test + the peers the benchmarks compare against (mpg123, wrk, …)
 set -euo pipefail
 
 build_packages=(pkg-config libncursesw5-dev libmpg123-dev libpulse-dev libcurl4-openssl-dev libsqlite3-dev
   libturbojpeg0-dev libpng-dev libchafa-dev libglib2.0-dev)
-test_packages=(sox libsox-fmt-mp3 lame pulseaudio pulseaudio-utils tmux python3-pip postgresql libsixel-bin)
+# chromium and its driver: the browser test opens a static page on another origin against the API.
+test_packages=(sox libsox-fmt-mp3 lame pulseaudio pulseaudio-utils tmux python3-pip postgresql libsixel-bin
+  chromium chromium-driver)
 # mariadb-server: the original project's stack, rebuilt as a peer of the API (bench_original_peer.py).
 bench_packages=(mpg123 cmus tmux wrk procps mariadb-server)
-# import name=pip requirement; the S3/SQS server, the AWS SDK the tests set it up with, and the template linter.
-test_python=(openapi_spec_validator=openapi-spec-validator moto.server="moto[server]" boto3=boto3 cfnlint=cfn-lint)
+# import name=pip requirement; the S3/SQS server, the AWS SDK the tests set it up with, the template linter,
+# and selenium, which drives the browser test's chromium (through Debian's chromedriver, never downloading one).
+test_python=(openapi_spec_validator=openapi-spec-validator moto.server="moto[server]" boto3=boto3 cfnlint=cfn-lint
+  selenium=selenium)
 # The listeners' benchmark draws its plays with numpy, the covers' benchmark its covers with Pillow; the
 # recommender's benchmark compares against implicit's ALS; the original's API runs on FastAPI and MySQL Connector.
 bench_python=(numpy=numpy PIL=pillow implicit=implicit fastapi=fastapi uvicorn=uvicorn mysql.connector=mysql-connector-python)

@@ -28,9 +28,10 @@ public struct LibraryRoutes: Sendable {
         self.listingPageSize = max(1, listingPageSize)
     }
 
-    /// A router with every route, error rendering and HEAD for every GET.
+    /// A router with every route, CORS for pages on other origins, error rendering and HEAD for every GET.
     public func makeRouter() -> Router<LibraryRequestContext> {
         let router = Router(context: LibraryRequestContext.self, options: .autoGenerateHeadEndpoints)
+        router.add(middleware: CrossOriginMiddleware())
         router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: CallerMiddleware(accounts: accounts))
         router.get(RouterPath(APIPath.health)) { _, _ in Self.json(#"{"status":"ok"}"#) }
