@@ -38,6 +38,7 @@ bench:
 	@scripts/ensure-deps.sh bench
 	$(SWIFT) build -c release $(BUILD_FLAGS)
 	scripts/test-services.sh scripts/bench.py
+	python3 scripts/bench_recommend.py
 
 install: CONFIG = release
 install: build

@@ -25,7 +25,7 @@ enum CatalogSchema {
         CatalogMigration(
             version: 1, name: "genres, songs, problems",
             steps: [
-                // Ids are handed out as max + 1 under `SQLLock.genres`, not by a sequence, so they stay dense
+                // Ids are handed out as max + 1 under a lock (`SQLLock.changes` today), not by a sequence, so they stay dense
                 // whichever engine and however many replicas: a sequence would burn a number on every lost race.
                 .table(
                     SQLTable(
@@ -156,6 +156,23 @@ enum CatalogSchema {
                 .index(SQLIndex("playlist_items_in_order", on: "playlist_items", ["playlist_id", "position"])),
                 // "Recently added", newest first.
                 .index(SQLIndex("songs_by_created", on: "songs", ["created_at"])),
+            ]
+        ),
+        CatalogMigration(
+            version: 3, name: "the change feed",
+            steps: [
+                // One row per change a client can see, numbered max + 1 under `SQLLock.changes`, so positions
+                // follow commit order on every engine and replica. `user_id` is set for what only that
+                // listener sees (their marks, a private playlist), NULL for everyone's. What changed is read
+                // back from the subject's current row, so a row is small and repeats are harmless.
+                .table(
+                    SQLTable(
+                        "changes",
+                        columns: [
+                            SQLColumn("position", .integer), SQLColumn("at", .real), SQLColumn("kind", .key(maxLength: 16)),
+                            SQLColumn("subject", idKey), SQLColumn("user_id", idKey, nullable: true),
+                        ],
+                        primaryKey: ["position"])),
             ]
         ),
     ]

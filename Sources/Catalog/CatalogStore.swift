@@ -147,6 +147,17 @@ public protocol CatalogStore: Sendable {
 
     /// Changes when plays, marks or songs change: a replica compares it to decide to rebuild.
     func listeningStamp() async throws(CatalogError) -> ListeningStamp
+
+    // MARK: The change feed
+
+    /// Changes after `position`, oldest first, that `userID` may see (nil: only everyone's).
+    func changes(after position: Int, limit: Int, visibleTo userID: String?) async throws(CatalogError) -> [ChangeRecord]
+
+    /// The oldest position the feed still holds (nil when it is empty) and the latest (0 when it never had one).
+    func changeBounds() async throws(CatalogError) -> (oldest: Int?, latest: Int)
+
+    /// Forgets all but the latest `count` changes; a client whose cursor is older syncs whole.
+    func pruneChanges(keepingLatest count: Int) async throws(CatalogError)
 }
 
 extension CatalogStore {

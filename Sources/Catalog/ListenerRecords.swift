@@ -224,3 +224,26 @@ public struct ListeningStamp: Sendable, Hashable {
         self.sharingListeners = sharingListeners
     }
 }
+
+/// One row of the change feed: what changed (its kind and id) and for whom, not how; readers look the
+/// subject up as it is now.
+public struct ChangeRecord: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable {
+        case song, genre, marks, playlist
+    }
+
+    public var position: Int
+    public var at: Date
+    public var kind: Kind
+    public var subject: String
+    /// Set when only this listener may see it.
+    public var userID: String?
+
+    public init(position: Int, at: Date, kind: Kind, subject: String, userID: String?) {
+        self.position = position
+        self.at = at
+        self.kind = kind
+        self.subject = subject
+        self.userID = userID
+    }
+}

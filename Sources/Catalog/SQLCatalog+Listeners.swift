@@ -117,7 +117,10 @@ extension SQLCatalog {
         let context = SQLContext(liked ? "like" : "unlike", table: "song_marks")
         guard liked else {
             try await engine.transaction(
-                [SQLStep("UPDATE song_marks SET liked_at = NULL WHERE user_id = \(userID) AND song_id = \(songID)")], lock: nil, context)
+                [
+                    SQLStep("UPDATE song_marks SET liked_at = NULL WHERE user_id = \(userID) AND song_id = \(songID)"),
+                    recordChange(.marks, songID, for: userID),
+                ], lock: .changes, context)
             return nil
         }
         // Liking again keeps the first time.
@@ -128,8 +131,9 @@ extension SQLCatalog {
                     dialect.upsert(
                         into: "song_marks", columns: ["user_id", "song_id", "liked_at"],
                         values: ["\(userID)", "\(songID)", "\(date.timeIntervalSince1970)"], conflictingOn: ["user_id", "song_id"],
-                        updating: [("liked_at", keepFirst)]))
-            ], lock: nil, context)
+                        updating: [("liked_at", keepFirst)])),
+                recordChange(.marks, songID, for: userID),
+            ], lock: .changes, context)
         return try await marks(userID: userID, songIDs: [songID])[songID]?.likedAt
     }
 
@@ -143,8 +147,9 @@ extension SQLCatalog {
                     dialect.upsert(
                         into: "song_marks", columns: ["user_id", "song_id", "rating", "rated_at"],
                         values: ["\(userID)", "\(songID)", "\(stars)", "\(ratedAt)"], conflictingOn: ["user_id", "song_id"],
-                        updating: dialect.takingIncoming(["rating", "rated_at"])))
-            ], lock: nil, SQLContext("rate", table: "song_marks"))
+                        updating: dialect.takingIncoming(["rating", "rated_at"]))),
+                recordChange(.marks, songID, for: userID),
+            ], lock: .changes, SQLContext("rate", table: "song_marks"))
     }
 
     public func marks(userID: String, songIDs: [String]?) async throws(CatalogError) -> [String: SongMarks] {
@@ -315,7 +320,8 @@ extension SQLCatalog {
             """)
         let entries = insertEntries(songIDs, into: playlist.id, firstEntry: 1, firstPosition: 1, at: playlist.createdAt)
         do throws(CatalogError) {
-            try await engine.transaction([create] + entries, lock: nil, SQLContext("create playlist", table: "playlists"))
+            try await engine.transaction(
+                [create] + entries + [recordPlaylistChange(playlist.id)], lock: .changes, SQLContext("create playlist", table: "playlists"))
         } catch where error.brokenConstraint == .unique {
             throw .conflict("there is already a playlist named \(playlist.name)")
         }
@@ -392,10 +398,11 @@ extension SQLCatalog {
     public func deletePlaylist(id: String) async throws(CatalogError) {
         try await engine.transaction(
             [
+                recordPlaylistChange(id),
                 SQLStep("DELETE FROM playlist_items WHERE playlist_id = \(id)"),
                 SQLStep("DELETE FROM playlists WHERE id = \(id)", expecting: 1...1, otherwise: .notFound("no playlist \(id)")),
             ],
-            lock: nil, SQLContext("delete playlist", table: "playlists"))
+            lock: .changes, SQLContext("delete playlist", table: "playlists"))
     }
 
     /// Runs an edit against the version the caller saw (or, without one, the latest), in one transaction
@@ -418,7 +425,8 @@ extension SQLCatalog {
                 expecting: 1...1,
                 otherwise: .conflict("playlist \(current.name) has changed since version \(version) (it is at version \(current.version))"))
             do throws(CatalogError) {
-                try await engine.transaction([guardStep] + edits, lock: nil, SQLContext("edit playlist", table: "playlists"))
+                try await engine.transaction(
+                    [guardStep] + edits + [recordPlaylistChange(id)], lock: .changes, SQLContext("edit playlist", table: "playlists"))
                 guard let edited = try await playlist(id: id) else { throw CatalogError.notFound("no playlist \(id)") }
                 return edited
             } catch {

@@ -85,7 +85,8 @@ public final class SQLCatalog: CatalogStore {
             let insert = dialect.upsert(
                 into: "genres", columns: ["genreid", "genre", "genre_key"],
                 select: "SELECT COALESCE(MAX(genreid), 0) + 1, \(name), \(key) FROM genres WHERE 1 = 1", conflictingOn: ["genre_key"])
-            try await engine.transaction([SQLStep(insert)], lock: .genres, SQLContext("create genre", table: "genres"))
+            try await engine.transaction(
+                [SQLStep(insert), recordChange(.genre, key)], lock: .changes, SQLContext("create genre", table: "genres"))
             return try await firstGenre(where: "genre_key = \(key)")
         }
     }
@@ -196,12 +197,15 @@ public final class SQLCatalog: CatalogStore {
             [
                 SQLStep(dialect.upsert(into: "songs", columns: columns, values: values, conflictingOn: ["id"], updating: dialect.takingIncoming(updated))),
                 SQLStep("DELETE FROM problems WHERE subject = \(song.id.rawValue)"),
+                recordChange(.song, song.id.rawValue),
             ],
-            lock: nil, SQLContext("store song", table: "songs"))
+            lock: .changes, SQLContext("store song", table: "songs"))
     }
 
     public func removeSong(_ id: BundleID) async throws(CatalogError) {
-        try await engine.transaction([SQLStep("DELETE FROM songs WHERE id = \(id.rawValue)")], lock: nil, SQLContext("remove song", table: "songs"))
+        try await engine.transaction(
+            [SQLStep("DELETE FROM songs WHERE id = \(id.rawValue)"), recordChange(.song, id.rawValue)], lock: .changes,
+            SQLContext("remove song", table: "songs"))
     }
 
     // MARK: Problems

@@ -17,6 +17,10 @@ public final class LibraryService: Service {
     public let queue: IngestQueue
     /// The model recommendations answer from, kept fresh while the service runs.
     public let recommendations: Recommendations
+    /// Wakes long-polls of the change feed when it moves.
+    public let changeWatcher: ChangeWatcher
+    /// How many changes the feed keeps; a client whose cursor is older syncs whole.
+    let changeRetention: Int
     let ingestor: Ingestor
     let stager: UploadStager
     let logger: Logger
@@ -28,7 +32,7 @@ public final class LibraryService: Service {
 
     public init(
         bucket: any BucketStore, catalog: any CatalogStore, stagingDirectory: FilePath, logger: Logger, workers: Int = 4,
-        scanAtStart: Bool = true, recommendationTiming: Recommendations.Timing = Recommendations.Timing()
+        scanAtStart: Bool = true, recommendationTiming: Recommendations.Timing = Recommendations.Timing(), changeRetention: Int = 100_000
     ) {
         self.bucket = bucket
         self.catalog = catalog
@@ -39,6 +43,8 @@ public final class LibraryService: Service {
         self.queue = IngestQueue(ingestor: ingestor)
         self.stager = UploadStager(directory: stagingDirectory)
         self.recommendations = Recommendations(catalog: catalog, logger: logger, timing: recommendationTiming)
+        self.changeWatcher = ChangeWatcher(catalog: catalog)
+        self.changeRetention = changeRetention
     }
 
     /// Runs until graceful shutdown: ingest workers, the start-up reconciliation, and the change feed.
@@ -47,6 +53,7 @@ public final class LibraryService: Service {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.queue.run(workers: self.workers) }
             group.addTask { await self.recommendations.keepFresh() }
+            group.addTask { await self.pruneChanges() }
             group.addTask {
                 guard let changes else {
                     if self.scanAtStart { await self.reconcileEverything() }
@@ -69,6 +76,18 @@ public final class LibraryService: Service {
             group.cancelAll()
         }
         catalog.close()
+    }
+
+    /// Every ten minutes, forgets changes beyond the feed's retention.
+    private func pruneChanges() async {
+        while !Task.isCancelled {
+            do {
+                try await catalog.pruneChanges(keepingLatest: changeRetention)
+            } catch {
+                logger.warning("could not prune the change feed: \(error)")
+            }
+            try? await Task.sleep(for: .seconds(600))
+        }
     }
 
     /// Queues every bundle the bucket holds and every song whose JSON is gone, so bucket and catalog agree

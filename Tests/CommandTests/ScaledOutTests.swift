@@ -124,7 +124,13 @@ enum ReplicaBundles {
 
 extension ServeProcess {
     func get(_ path: String, headers: [String: String] = [:]) async throws -> (status: Int, body: Data, headers: [String: String]) {
+        try await request("GET", path, headers: headers)
+    }
+
+    func request(_ method: String, _ path: String, token: String? = nil, headers: [String: String] = [:]) async throws -> (status: Int, body: Data, headers: [String: String]) {
         var request = URLRequest(url: try #require(URL(string: url + path)))
+        request.httpMethod = method
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = response as? HTTPURLResponse
@@ -178,6 +184,21 @@ struct ScaledOutTests {
         let whole = try await first.get("/media/\(id).mp3")
         #expect(whole.status == 200 && whole.body == mp3)
         #expect(try await first.eventually { try library.messages(on: library.queueURL) == 0 }, "the event was deleted once ingested")
+
+        // One feed, whichever replica serves it; a long-poll on one wakes for a change made through the other.
+        var feeds: [ChangePage] = []
+        for replica in [first, second] {
+            feeds.append(try JSONDecoder().decode(ChangePage.self, from: try await replica.get("/changes?since=0&wait=0").body))
+        }
+        // (Media URLs name the replica asked, so compare what changed, where.)
+        let summaries = feeds.map { feed in feed.changes.map { "\($0.position) \($0.kind) \($0.id) \($0.song?.title ?? "-")" } + ["next \(feed.next)"] }
+        #expect(summaries[0] == summaries[1] && feeds[0].changes.contains { $0.kind == .song && $0.id == id }, "\(summaries)")
+        async let waited = second.get("/changes?since=\(feeds[0].next)&wait=20")
+        try await Task.sleep(for: .milliseconds(300))
+        let deleted = try await first.request("DELETE", "/bundles/\(id)", token: ScaledLibrary.token)
+        #expect(deleted.status == 200)
+        let woke = try JSONDecoder().decode(ChangePage.self, from: try await waited.body)
+        #expect(woke.changes.contains { $0.id == id && $0.isRemoval }, "\(woke)")
     }
 
     @Test("a listener signed in through one replica is the same listener on another: likes, plays and playlist versions are shared")

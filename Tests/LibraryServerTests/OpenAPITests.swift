@@ -43,7 +43,7 @@ struct OpenAPITests {
             }
             #expect(headsAsGets == ["GET /media/{key}"])
             #expect(headsAsGets.isSubset(of: routed))
-            #expect(routed.count == 45)
+            #expect(routed.count == 47)
         }
     }
 

@@ -50,8 +50,9 @@ public struct SQLLock: Sendable, Hashable {
 
     /// Replicas starting together migrate one at a time.
     public static let migration = SQLLock(0x7465_726D_6D69_6731)  // "termmig1"
-    /// New genre ids are handed out one at a time.
-    public static let genres = SQLLock(0x7465_726D_6765_6E31)  // "termgen1"
+    /// Writes that add to the change feed, one at a time, so its positions follow commit order (and new
+    /// genre ids, which are max + 1 too, are handed out one at a time).
+    public static let changes = SQLLock(0x7465_726D_6368_6731)  // "termchg1"
 }
 
 /// One statement of a transaction, with how many rows it must change for the transaction to go on.

@@ -18,6 +18,7 @@ public struct LibraryRoutes: Sendable {
     /// Songs read from the catalog per round trip while streaming a listing: bounds memory per request.
     let listingPageSize: Int
     let covers = ScaledCovers()
+    let hotListings = HotListings()
 
     public init(library: LibraryService, accounts: Accounts, links: MediaLinks, fallbackHost: String, listingPageSize: Int = 1000) {
         self.library = library
@@ -47,6 +48,7 @@ public struct LibraryRoutes: Sendable {
         writes.post("/events/s3", use: s3Events)
 
         ListenerRoutes(library: library, accounts: accounts, links: links, fallbackHost: fallbackHost).add(to: router)
+        addChanges(to: router)
         return router
     }
 
@@ -60,13 +62,41 @@ public struct LibraryRoutes: Sendable {
         }
         let limit = query.limit ?? Int.max
         let pageSize = listingPageSize
+        let position = try await feedPosition()
+        var headers = Self.listingHeaders(position: position)
+        let listener = try await identifiedListener(context)
+        // An anonymous page the feed has not moved past since it was written: its tag, or itself.
+        let cacheKey = "\(base) \(request.uri.query ?? "")"
+        let isHot = listener == nil && limit <= pageSize
+        if listener == nil {
+            let etag = HotListings.etag(query: cacheKey, position: position)
+            headers[.eTag] = etag
+            if let candidates = request.headers[.ifNoneMatch], candidates.split(separator: ",").contains(where: { $0.trimmingSpaces() == etag }) {
+                return Response(status: .notModified, headers: headers)
+            }
+            if isHot, let page = hotListings.page(for: cacheKey, at: position) {
+                return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: page))
+            }
+        }
         // The first page is read before answering, so a database error still gets a proper error status.
         let firstPage = try await library.catalog.songs(
             matching: filter, after: nil, offset: query.offset ?? 0, limit: min(limit, pageSize))
         let songJSON = SongJSON(base: base, links: links)
         let catalog = library.catalog
         // Only callers who said who they are get their marks: an anonymous listing keeps the original shape.
-        let marks = try await ListingMarks(for: try await identifiedListener(context), catalog: catalog, wholeListing: limit > pageSize)
+        let marks = try await ListingMarks(for: listener, catalog: catalog, wholeListing: limit > pageSize)
+        if isHot {
+            // One page (the limit is within a page): written whole and kept for the next asker.
+            var output: [UInt8] = [UInt8(ascii: "[")]
+            for (index, song) in firstPage.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                songJSON.append(song, to: &output)
+            }
+            output.append(contentsOf: "]\n".utf8)
+            let page = ByteBuffer(bytes: output)
+            hotListings.keep(page, for: cacheKey, at: position)
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: page))
+        }
         let body = ResponseBody { writer in
             var page = firstPage
             var remaining = limit
@@ -102,7 +132,7 @@ public struct LibraryRoutes: Sendable {
             try await writer.write(ByteBuffer(bytes: output))
             try await writer.finish(nil)
         }
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: body)
+        return Response(status: .ok, headers: headers, body: body)
     }
 
     @Sendable func showSong(_ request: Request, context: LibraryRequestContext) async throws -> Response {
@@ -119,13 +149,14 @@ public struct LibraryRoutes: Sendable {
 
     /// The listener a caller who said who they are acts as; nil for anonymous callers, whose answers keep
     /// the original shapes.
-    private func identifiedListener(_ context: LibraryRequestContext) async throws(APIError) -> UserRecord? {
+    func identifiedListener(_ context: LibraryRequestContext) async throws(APIError) -> UserRecord? {
         if case .anonymous = context.caller { return nil }
         return try await accounts.optionalListener(context)
     }
 
     @Sendable func listGenres(_ request: Request, context: LibraryRequestContext) async throws -> Response {
         // Written by hand to keep the original field order: {"genreid":1,"genre":"Rock"}.
+        let headers = Self.listingHeaders(position: try await feedPosition())
         var output: [UInt8] = [UInt8(ascii: "[")]
         for (index, genre) in try await library.catalog.genres().enumerated() {
             if index > 0 { output.append(UInt8(ascii: ",")) }
@@ -138,7 +169,7 @@ public struct LibraryRoutes: Sendable {
             output.append(UInt8(ascii: "}"))
         }
         output.append(contentsOf: "]\n".utf8)
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: output)))
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: output)))
     }
 
     @Sendable func status(_ request: Request, context: LibraryRequestContext) async throws -> Response {
@@ -320,7 +351,7 @@ public struct LibraryRoutes: Sendable {
         }
     }
 
-    private func baseURL(of request: Request) -> String {
+    func baseURL(of request: Request) -> String {
         links.baseURL(host: request.head.authority, fallbackHost: fallbackHost)
     }
 

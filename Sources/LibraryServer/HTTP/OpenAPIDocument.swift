@@ -22,10 +22,12 @@ enum OpenAPIDocument {
               {"name": "album", "in": "query", "description": "Exact album name, any case", "schema": {"type": "string"}},
               {"name": "q", "in": "query", "description": "Words that must all appear in title, artist or album (any case or accent)", "schema": {"type": "string"}},
               {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 0}},
-              {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}}
+              {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+              {"name": "If-None-Match", "in": "header", "description": "An anonymous listing's ETag: 304 while the feed has not moved", "schema": {"type": "string"}}
             ],
             "responses": {
-              "200": {"description": "Songs", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Song"}}}}},
+              "200": {"description": "Songs", "headers": {"X-Changes-Position": {"$ref": "#/components/headers/ChangesPosition"}, "ETag": {"description": "Anonymous listings only: the feed's position and the query", "schema": {"type": "string"}}}, "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Song"}}}}},
+              "304": {"description": "Not modified (If-None-Match)"},
               "400": {"$ref": "#/components/responses/Error"}
             }
           }
@@ -47,7 +49,40 @@ enum OpenAPIDocument {
             "summary": "List genres ordered by id, with song counts",
             "operationId": "listGenres",
             "responses": {
-              "200": {"description": "Genres", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Genre"}}}}}
+              "200": {"description": "Genres", "headers": {"X-Changes-Position": {"$ref": "#/components/headers/ChangesPosition"}}, "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Genre"}}}}}
+            }
+          }
+        },
+        "/changes": {
+          "get": {
+            "summary": "The change feed: every change a caller can see after a position, oldest first, each with its subject as it is now; waits up to `wait` seconds when there is none",
+            "operationId": "changes",
+            "security": [{"bearer": []}, {"basic": []}, {}],
+            "parameters": [
+              {"name": "since", "in": "query", "required": true, "description": "A position: a page's `next`, a change's `position` or a listing's X-Changes-Position; `latest` for now", "schema": {"type": "string"}},
+              {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 500}},
+              {"name": "wait", "in": "query", "description": "Seconds to wait for a change when there is none", "schema": {"type": "integer", "minimum": 0, "maximum": 60, "default": 25}}
+            ],
+            "responses": {
+              "200": {"description": "A page of changes", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ChangePage"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "410": {"description": "The feed no longer holds that position (or never did): fetch the listing again and follow from its X-Changes-Position", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            }
+          }
+        },
+        "/events": {
+          "get": {
+            "summary": "The change feed as Server-Sent Events: `id:` is each change's position (Last-Event-ID resumes), `data:` the Change; `event: expired` when the position is gone",
+            "operationId": "events",
+            "security": [{"bearer": []}, {"basic": []}, {}],
+            "parameters": [
+              {"name": "since", "in": "query", "description": "As for /changes; else the Last-Event-ID header", "schema": {"type": "string"}},
+              {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}
+            ],
+            "responses": {
+              "200": {"description": "An event stream", "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "410": {"description": "The feed no longer holds that position", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
             }
           }
         },
@@ -595,6 +630,9 @@ enum OpenAPIDocument {
       },
       "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "The service's token (the machine's owner), a login token from POST /login, or an API key"}, "basic": {"type": "http", "scheme": "basic"}},
+        "headers": {
+          "ChangesPosition": {"description": "The change feed's position when the listing was read: follow /changes from it", "schema": {"type": "integer"}}
+        },
         "parameters": {
           "BundleID": {"name": "id", "in": "path", "required": true, "description": "Letters, digits, '-', '_' and '.', not starting with '.', at most 128", "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$"}},
           "PlaylistID": {"name": "id", "in": "path", "required": true, "description": "A playlist's id, or a smart list's name", "schema": {"type": "string"}},
@@ -721,6 +759,26 @@ enum OpenAPIDocument {
           "APIKeyInfo": {
             "type": "object", "required": ["id", "name", "createdAt"],
             "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "createdAt": {"type": "string", "format": "date-time"}, "key": {"type": "string", "description": "Only when created"}}
+          },
+          "ChangePage": {
+            "type": "object", "required": ["changes", "next", "more"],
+            "properties": {
+              "changes": {"type": "array", "items": {"$ref": "#/components/schemas/Change"}},
+              "next": {"type": "integer", "description": "Ask with this next"},
+              "more": {"type": "boolean", "description": "More changes wait: ask again at once"}
+            }
+          },
+          "Change": {
+            "type": "object", "required": ["position", "at", "kind", "id"],
+            "properties": {
+              "position": {"type": "integer"}, "at": {"type": "string", "format": "date-time"},
+              "kind": {"type": "string", "enum": ["song", "genre", "marks", "playlist"]},
+              "id": {"type": "string", "description": "The song's, genre's or playlist's id"},
+              "song": {"$ref": "#/components/schemas/Song", "description": "kind song: the song now; absent when it was deleted"},
+              "genre": {"$ref": "#/components/schemas/Genre"},
+              "marks": {"$ref": "#/components/schemas/SongMark", "description": "kind marks: the caller's own marks of the song"},
+              "playlist": {"$ref": "#/components/schemas/PlaylistSummary", "description": "kind playlist: absent when it was deleted or is no longer visible"}
+            }
           },
           "SongMark": {
             "type": "object",
