@@ -181,7 +181,7 @@ extension AppState {
             return changesArrived(page)
         case .serviceLost(let reason) where hasLibrary:
             loadState = .failed(reason)
-            message = StatusMessage("\(reason) — showing the songs as they were; they catch up when it is back", isError: true)
+            message = StatusMessage("\(reason) — retrying; the songs shown catch up when it is back", isError: true)
             return []
         case .serviceLost(let reason):
             return apply(.libraryFailed(reason))
