@@ -28,8 +28,17 @@ public struct LibraryClient: Sendable {
 
     /// The listing decoded straight into the caller's own row type, which may keep fewer fields than
     /// `Song`: a UI holding 100,000 songs never holds them twice.
-    public func songs<Row: Decodable>(_ query: SongQuery = SongQuery(), as row: Row.Type) async throws(APIClientError) -> [Row] {
-        try await get(APIPath.songs + Self.queryString(query.parameters))
+    public func songs<Row: Decodable & Sendable>(_ query: SongQuery = SongQuery(), as row: Row.Type) async throws(APIClientError) -> [Row] {
+        try await songsListing(query, as: row).rows
+    }
+
+    /// The listing as `songs(_:as:)` decodes it, with the change feed's position it was read at
+    /// (`X-Changes-Position`), from the same response: follow the feed from there and nothing is missed.
+    /// The position is nil from a service without the feed.
+    public func songsListing<Row: Decodable & Sendable>(_ query: SongQuery = SongQuery(), as row: Row.Type) async throws(APIClientError) -> Listing<Row> {
+        let response = try await send(TransferRequest(url: server + APIPath.songs + Self.queryString(query.parameters), headers: headers()))
+        let rows = try decode(response, as: [Row].self)
+        return Listing(rows: rows, position: response.header(APIPath.changesPositionHeader).flatMap { Int($0) })
     }
 
     public func song(_ id: BundleID) async throws(APIClientError) -> Song {
@@ -54,6 +63,32 @@ public struct LibraryClient: Sendable {
             return false
         }
         return response.status == 200
+    }
+
+    // MARK: The change feed
+
+    /// `GET /changes`: the changes after `since`, at most `limit`, waiting up to `wait` seconds (the
+    /// service allows 60) for one when there are none yet. A cursor older than the feed keeps throws
+    /// `.feedExpired`: fetch the library again and follow from its position.
+    public func changes(since: Int, limit: Int = 500, wait: Int = 0) async throws(APIClientError) -> ChangePage {
+        try await changes(since: String(since), limit: limit, wait: wait)
+    }
+
+    /// The feed's current position, with no changes and no wait (`since=latest`).
+    public func latestChangePosition() async throws(APIClientError) -> Int {
+        try await changes(since: "latest", limit: 1, wait: 0).next
+    }
+
+    private func changes(since: String, limit: Int, wait: Int) async throws(APIClientError) -> ChangePage {
+        let wait = min(60, max(0, wait))
+        let path = APIPath.changes + Self.queryString([("since", since), ("limit", String(limit)), ("wait", String(wait))])
+        // The service sends nothing while it waits: a stall is only one that outlasts the wait.
+        let request = TransferRequest(url: server + path, headers: headers(), stallTimeout: .seconds(wait + 15))
+        let response = try await send(request)
+        if response.status == 410 {
+            throw .feedExpired(url: response.url)
+        }
+        return try decode(response, as: ChangePage.self)
     }
 
     // MARK: Writes
@@ -158,6 +193,9 @@ public enum APIClientError: Error, Sendable, CustomStringConvertible {
     case undecodable(url: String, reason: String)
     /// The request itself could not be written.
     case unencodable(url: String, reason: String)
+    /// `GET /changes` was asked from a position older than the feed keeps (410): the changes since are
+    /// gone, so the whole library is fetched again and followed from its new position.
+    case feedExpired(url: String)
 
     public var description: String {
         switch self {
@@ -171,12 +209,29 @@ public enum APIClientError: Error, Sendable, CustomStringConvertible {
             "\(url) did not answer like a TermPlayer service: \(reason)"
         case .unencodable(let url, let reason):
             "cannot send \(url): \(reason)"
+        case .feedExpired(let url):
+            "\(url): the change feed no longer reaches back that far"
         }
     }
 
     /// The HTTP status, when the service answered with one.
     public var status: Int? {
-        if case .http(_, let status, _) = self { return status }
-        return nil
+        switch self {
+        case .http(_, let status, _): status
+        case .feedExpired: 410
+        default: nil
+        }
+    }
+}
+
+/// A listing with the change feed's position it was read at.
+public struct Listing<Row: Sendable>: Sendable {
+    public var rows: [Row]
+    /// `X-Changes-Position`; nil from a service without the feed.
+    public var position: Int?
+
+    public init(rows: [Row], position: Int?) {
+        self.rows = rows
+        self.position = position
     }
 }

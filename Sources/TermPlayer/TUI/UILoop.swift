@@ -32,6 +32,8 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
     private let pictures: PixelArtWriter
     /// The art mode the terminal can show, told to the state as the loop starts.
     private let art: ArtStart
+    /// The change feed, followed from the library's position once it is loaded.
+    private let follower: ChangeFollower
     /// `TERMPLAYER_FRAME_LOG=FILE`: one line per keypress, microseconds from reading it to its frame on
     /// the terminal, then the key; `make bench` reads it.
     private let frameLog: UnsafeMutablePointer<FILE>? = getenv("TERMPLAYER_FRAME_LOG").flatMap { fopen($0, "a") }
@@ -58,6 +60,9 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
         self.player = player
         self.inbox = inbox
         self.embedded = embedded
+        follower = ChangeFollower(client: client, inbox: inbox) { [client, embedded] in
+            await Self.fetchLibrary(client, isEmbedded: embedded != nil)
+        }
     }
 
     /// Runs until the user quits or a signal asks to; returns with the terminal restored.
@@ -66,6 +71,8 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
         dispatch(.resized(width: screen.width, height: screen.height))
         dispatch(.artModeChosen(art.mode, cellAspect: art.cellAspect, hint: art.hint))
         perform(.loadLibrary(after: .zero))
+        follower.start()
+        defer { follower.stop() }
         watchHealth()
         var keyRead: (at: ContinuousClock.Instant, keys: String)?
         while !quitting {
@@ -157,9 +164,9 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
     private func perform(_ effect: Effect) {
         switch effect {
         case .loadLibrary(let delay):
-            Task { [client, inbox, embedded] in
+            Task { [client, inbox, embedded, follower] in
                 try? await Task.sleep(for: delay)
-                for action in await Self.fetchLibrary(client, isEmbedded: embedded != nil) { inbox.post(action) }
+                Self.post(await Self.fetchLibrary(client, isEmbedded: embedded != nil), to: inbox, follower: follower)
             }
         case .play(let songs, let index): player.play(songs.map(\.track), startingAt: index)
         case .append(let songs): player.append(songs.map(\.track))
@@ -172,14 +179,14 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
         case .setRepeat(let mode): player.setRepeat(mode)
         case .loadDemo:
             guard let embedded else { return }
-            Task { [client, inbox] in
+            Task { [client, inbox, follower] in
                 do {
                     let added = try await embedded.loadDemo()
                     inbox.post(.message(StatusMessage("Added \(added) demo songs.")))
                 } catch {
                     inbox.post(.message(StatusMessage("Could not add the demo songs: \(error)", isError: true)))
                 }
-                for action in await Self.fetchLibrary(client, isEmbedded: true) { inbox.post(action) }
+                Self.post(await Self.fetchLibrary(client, isEmbedded: true), to: inbox, follower: follower)
             }
         case .quit:
             quitting = true
@@ -279,27 +286,39 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
     }
 
     /// Songs and genres, indexed for the views off the UI thread; an empty embedded library offers the demo.
-    private static func fetchLibrary(_ client: LibraryClient, isEmbedded: Bool) async -> [Action] {
+    /// The songs' listing says where the change feed stood when it was read.
+    private static func fetchLibrary(_ client: LibraryClient, isEmbedded: Bool) async -> LibraryFetch {
         do {
-            async let songs = client.songs(as: LibrarySong.self)
+            async let songs = client.songsListing(as: LibrarySong.self)
             async let genres = client.genres()
-            let library = Library(songs: try await songs, genres: try await genres)
+            let listing = try await songs
+            let library = Library(songs: listing.rows, genres: try await genres)
             // Decoding and indexing freed far more than the library keeps.
             SystemMemory.releaseFreed()
-            return [.libraryLoaded(library)] + (isEmbedded && library.songs.isEmpty ? [.libraryIsEmptyAndLocal] : [])
+            let actions = [Action.libraryLoaded(library)] + (isEmbedded && library.isEmpty ? [.libraryIsEmptyAndLocal] : [])
+            return LibraryFetch(actions: actions, loaded: true, position: listing.position)
         } catch {
-            return [.libraryFailed("\(error)")]
+            return LibraryFetch(actions: [.libraryFailed("\(error)")], loaded: false, position: nil)
         }
     }
 
-    /// A service that stops answering is noticed within a few seconds, shown, and retried.
+    /// Posts a fetched library, then has the feed followed from where it was read (in this order, so the
+    /// feed's pages reach the state after the library they change).
+    private static func post(_ fetched: LibraryFetch, to inbox: ActionInbox, follower: ChangeFollower) {
+        for action in fetched.actions { inbox.post(action) }
+        if fetched.loaded { follower.libraryPosted(at: fetched.position) }
+    }
+
+    /// A service that stops answering is noticed within a few seconds and shown; its return is shown too.
+    /// The library on screen stays, and the change feed catches it up from where it was.
     private func watchHealth() {
         Task { [client, inbox] in
             var wasHealthy = true
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(5))
                 let healthy = await client.isHealthy()
-                if wasHealthy, !healthy { inbox.post(.libraryFailed("\(client.server) stopped answering")) }
+                if wasHealthy, !healthy { inbox.post(.serviceLost("\(client.server) stopped answering")) }
+                if !wasHealthy, healthy { inbox.post(.serviceBack) }
                 wasHealthy = healthy
             }
         }

@@ -36,7 +36,7 @@ extension Renderer {
         case .failed(let reason)?:
             return ("Could not load the suggestions: \(reason) — 8 asks again", .error)
         case .loaded?:
-            if state.loadState == .loaded, state.library.songs.isEmpty { return ("The library is empty.", .dim) }
+            if state.loadState == .loaded, state.library.isEmpty { return ("The library is empty.", .dim) }
             return kind == .forYou
                 ? ("Nothing to suggest yet: play, like and rate songs, then press 8 again.", .dim)
                 : ("You have played every song: nothing new to discover.", .dim)

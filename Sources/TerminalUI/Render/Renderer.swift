@@ -54,7 +54,7 @@ public enum Renderer {
         frame.fill(.bar, x: 0, y: 0, width: frame.width)
         let right: String = switch state.loadState {
         case .loading: "loading… · \(state.serverName) "
-        case .loaded: "\(state.library.songs.count) songs · \(state.serverName) "
+        case .loaded: "\(state.library.count) songs · \(state.serverName) "
         case .failed: "offline · \(state.serverName) "
         }
         let full = View.allCases.map { " \($0.rawValue) \($0.title) " }

@@ -85,6 +85,8 @@ public struct AppState: Sendable, Equatable {
     public var focus = 0
     public var library = Library.empty
     public var loadState = LoadState.loading
+    /// A library has arrived once: losing the service then keeps it on screen rather than fetching it again.
+    var hasLibrary = false
     /// Where the library comes from, for the title bar.
     public var serverName: String
 

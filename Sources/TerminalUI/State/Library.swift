@@ -166,7 +166,8 @@ public enum SongSort: String, Sendable, CaseIterable {
 }
 
 /// The library as the UI browses it, with every index a view needs built once, off the UI thread, when
-/// the songs arrive: a keypress then only walks what is on screen.
+/// the songs arrive: a keypress then only walks what is on screen. The change feed then edits each index
+/// in place (`apply(_:)`): a binary search and one insertion per index, never a rebuild per change.
 public struct Library: Sendable, Equatable {
     public struct GenreEntry: Sendable, Equatable {
         public var name: String
@@ -176,6 +177,7 @@ public struct Library: Sendable, Equatable {
 
     public struct AlbumEntry: Sendable, Equatable {
         public var name: String
+        /// Indexes into `songs`, in title order.
         public var songs: [Int]
     }
 
@@ -184,23 +186,29 @@ public struct Library: Sendable, Equatable {
         public var albums: [AlbumEntry]
     }
 
-    /// In title order, as the API lists them. Only marks change in place (`setMarks`): nothing an index
-    /// is built from.
+    /// Every song's slot; the indexes below point into it. Built in title order, as the API lists them; a
+    /// song the feed adds (or moves) takes a new slot at the end, and a removed song's slot stays, in no
+    /// index, until the next rebuild, so that no other slot's index changes. `count` is how many songs
+    /// there are; read songs through an index or `song(withID:)`, not by walking this.
     public private(set) var songs: [LibrarySong]
     /// Song id → index into `songs`, so a mark or a playlist entry finds its song without a scan. Int32
     /// keeps a million songs' table small.
-    private let indexByID: [String: Int32]
-    /// Genres as the API lists them (by id), with their songs.
-    public let genres: [GenreEntry]
+    private var indexByID: [String: Int32]
+    /// Genres as the API lists them (by id), with their songs; then genres only songs name, by name.
+    public private(set) var genres: [GenreEntry]
+    /// How many of `genres` the API listed.
+    private var listedGenres: Int
     /// Artists by name, each with albums by name.
-    public let artists: [ArtistEntry]
-    /// Every song's title, artist and album, lowercased, one after another, for search as you type;
-    /// song `i`'s text is `searchText[searchStarts[i]..<searchStarts[i + 1]]`. One buffer instead of an
+    public private(set) var artists: [ArtistEntry]
+    /// Every slot's title, artist and album, lowercased, one after another, for search as you type;
+    /// slot `i`'s text is `searchText[searchStarts[i]..<searchStarts[i + 1]]`. One buffer instead of an
     /// array per song saves ~50 bytes a song.
-    private let searchText: [UInt8]
-    private let searchStarts: [Int32]
-    /// Song indexes in each order, built once.
-    private let orders: [SongSort: [Int]]
+    private var searchText: [UInt8]
+    private var searchStarts: [Int32]
+    /// Song indexes in each order.
+    private var orders: [SongSort: [Int]]
+    /// Slots of removed (or moved) songs, kept until a rebuild.
+    private var deadSlots = 0
 
     public init(songs: [LibrarySong], genres: [Genre]) {
         self.init(songs: songs, genreNames: genres.map(\.genre))
@@ -222,6 +230,7 @@ public struct Library: Sendable, Equatable {
         let listed = Set(genreNames)
         genres = genreNames.map { GenreEntry(name: $0, songs: byGenre[$0] ?? []) }
             + byGenre.keys.filter { !listed.contains($0) }.sorted().map { GenreEntry(name: $0, songs: byGenre[$0] ?? []) }
+        listedGenres = genreNames.count
         artists = byArtist.map { artist, albums in
             ArtistEntry(name: artist, albums: albums.map { AlbumEntry(name: $0.key, songs: $0.value) }.sorted { Self.precedes($0.name, $1.name) })
         }.sorted { Self.precedes($0.name, $1.name) }
@@ -229,7 +238,7 @@ public struct Library: Sendable, Equatable {
         var starts: [Int32] = [0]
         starts.reserveCapacity(songs.count + 1)
         for song in songs {
-            text += "\(song.title)\n\(song.artist)\n\(song.album)".lowercased().utf8
+            text += Self.searchable(song)
             starts.append(Int32(clamping: text.count))
         }
         searchText = text
@@ -241,13 +250,18 @@ public struct Library: Sendable, Equatable {
         }
         orders = [
             .title: Array(songs.indices),
-            .artist: order { "\($0.artist)\u{1}\($0.album)" },
-            .album: order { "\($0.album)\u{1}\($0.artist)" },
+            .artist: order(by: Self.artistKey),
+            .album: order(by: Self.albumKey),
             .year: songs.indices.sorted { (songs[$0].year ?? Int.max, $0) < (songs[$1].year ?? Int.max, $1) },
         ]
     }
 
     public static let empty = Library(songs: [], genreNames: [])
+
+    /// How many songs the library has (`songs` also holds the slots of removed ones).
+    public var count: Int { orders[.title]?.count ?? songs.count }
+
+    public var isEmpty: Bool { count == 0 }
 
     /// The index of the song with `id` in `songs`, in O(1).
     public func index(ofSongID id: String) -> Int? {
@@ -315,9 +329,331 @@ public struct Library: Sendable, Equatable {
     }
 
     /// Case-folded bytes, so sorting compares bytes instead of Unicode-collating strings.
+    private static func searchable(_ song: LibrarySong) -> [UInt8] {
+        Array("\(song.title)\n\(song.artist)\n\(song.album)".lowercased().utf8)
+    }
+
+    private static func artistKey(_ song: LibrarySong) -> String { "\(song.artist)\u{1}\(song.album)" }
+    private static func albumKey(_ song: LibrarySong) -> String { "\(song.album)\u{1}\(song.artist)" }
+
+
     private static func folded(_ text: String) -> [UInt8] { Array(text.lowercased().utf8) }
 
     private static func precedes(_ lhs: String, _ rhs: String) -> Bool {
         folded(lhs).lexicographicallyPrecedes(folded(rhs))
+    }
+}
+
+// MARK: The change feed
+
+extension Library {
+    /// What `apply(_:)` did, so the state can carry its own lists (search results, cursors) along.
+    public struct Applied: Sendable, Equatable {
+        /// Any song or genre changed.
+        public var changed = false
+        /// Every index was built again (a batch too large to edit one song at a time, or dead slots to
+        /// drop): slots moved, so lists of slots held elsewhere must be made again.
+        public var rebuilt = false
+        /// Slots taken out of every index: removed songs, and the old slots of moved ones.
+        public var removedSlots: [Int] = []
+        /// Slots put into every index and still in them: new songs, and the new slots of moved ones.
+        public var insertedSlots: [Int] = []
+    }
+
+    /// Applies the feed's song and genre changes in place (marks and playlists are the state's): each new
+    /// or moved song is put into every index by binary search, each removed one taken out. A batch large
+    /// for the library is applied by one rebuild instead; so is one that leaves too many dead slots.
+    @discardableResult
+    public mutating func apply(_ changes: [Change]) -> Applied {
+        var applied = Applied()
+        let songChanges = changes.count { $0.kind == .song }
+        if Self.rebuildPays(changes: songChanges, songs: count) {
+            rebuild(with: changes)
+            return Applied(changed: true, rebuilt: true)
+        }
+        for change in changes {
+            switch change.kind {
+            case .song:
+                if let song = change.song { upsert(LibrarySong(song), into: &applied) } else { remove(songID: change.id, into: &applied) }
+            case .genre:
+                if let genre = change.genre, addGenre(genre.genre) { applied.changed = true }
+            case .marks, .playlist:
+                break
+            }
+        }
+        if deadSlots > max(4096, count) {
+            self = Library(songs: order(.title).map { songs[$0] }, genreNames: genres.prefix(listedGenres).map(\.name))
+            return Applied(changed: true, rebuilt: true)
+        }
+        // A slot put in and taken out again within the batch is in no index.
+        applied.insertedSlots.removeAll { indexByID[songs[$0].id].map(Int.init) != $0 }
+        return applied
+    }
+
+    /// One rebuild costs about as much as editing every index a few thousand times over.
+    static func rebuildPays(changes: Int, songs: Int) -> Bool {
+        changes > 256 && changes * 4 > songs
+    }
+
+    /// The row of the song in `slot` in `sort`'s order, by binary search; nil when it is in none.
+    public func row(ofSlot slot: Int, in sort: SongSort) -> Int? {
+        guard songs.indices.contains(slot) else { return nil }
+        return Self.find(slot, in: order(sort)) { precedes($0, Probe(self, slot), in: sort) }
+    }
+
+    /// The row of `slot` in `list`, a part of the title order (a genre's songs, an album's, search results).
+    public func row(ofSlot slot: Int, inTitleOrdered list: [Int]) -> Int? {
+        guard songs.indices.contains(slot) else { return nil }
+        let probe = Probe(self, slot)
+        return Self.find(slot, in: list) { precedes($0, probe, in: .title) }
+    }
+
+    /// Puts `slot` into `list`, a part of the title order, where it belongs.
+    public func insert(_ slot: Int, intoTitleOrdered list: inout [Int]) {
+        guard songs.indices.contains(slot) else { return }
+        let probe = Probe(self, slot)
+        let at = Self.lowerBound(list) { precedes($0, probe, in: .title) }
+        if at < list.count, list[at] == slot { return }
+        list.insert(slot, at: at)
+    }
+
+    /// Takes `slot` out of `list`, a part of the title order.
+    public func remove(_ slot: Int, fromTitleOrdered list: inout [Int]) {
+        if let row = row(ofSlot: slot, inTitleOrdered: list) { list.remove(at: row) }
+    }
+
+    /// The song in `slot` matches `query` (as `search` matches).
+    public func matches(_ slot: Int, _ query: String) -> Bool {
+        guard songs.indices.contains(slot) else { return false }
+        return query.split(separator: " ").isEmpty || !search(query, within: [slot]).isEmpty
+    }
+
+    // MARK: Editing one song at a time
+
+    private mutating func upsert(_ song: LibrarySong, into applied: inout Applied) {
+        applied.changed = true
+        if let slot = index(ofSongID: song.id) {
+            let old = songs[slot]
+            // Nothing an index is built from changed (a new file, length or marks): in place.
+            if old.title == song.title, old.artist == song.artist, old.album == song.album, old.genre == song.genre, old.year == song.year {
+                songs[slot] = song
+                return
+            }
+            unindex(slot)
+            applied.removedSlots.append(slot)
+        }
+        let slot = songs.count
+        songs.append(song)
+        indexByID[song.id] = Int32(clamping: slot)
+        searchText += Self.searchable(song)
+        searchStarts.append(Int32(clamping: searchText.count))
+        index(slot)
+        applied.insertedSlots.append(slot)
+    }
+
+    private mutating func remove(songID: String, into applied: inout Applied) {
+        guard let slot = index(ofSongID: songID) else { return }
+        unindex(slot)
+        applied.changed = true
+        applied.removedSlots.append(slot)
+    }
+
+    /// Puts the song in `slot` into every index.
+    private mutating func index(_ slot: Int) {
+        let probe = Probe(self, slot)
+        let song = songs[slot]
+        for sort in SongSort.allCases {
+            let at = Self.lowerBound(order(sort)) { precedes($0, probe, in: sort) }
+            orders[sort, default: []].insert(slot, at: at)
+        }
+        let genre = genres.firstIndex { $0.name == song.genre } ?? insertUnlistedGenre(song.genre)
+        genres[genre].songs.insert(slot, at: Self.lowerBound(genres[genre].songs) { precedes($0, probe, in: .title) })
+        let artist = artistRow(song.artist) ?? insertArtist(song.artist)
+        let album = albumRow(song.album, artist: artist) ?? insertAlbum(song.album, artist: artist)
+        artists[artist].albums[album].songs.insert(slot, at: Self.lowerBound(artists[artist].albums[album].songs) { precedes($0, probe, in: .title) })
+    }
+
+    /// Takes the song in `slot` out of every index; its slot stays, dead, until a rebuild.
+    private mutating func unindex(_ slot: Int) {
+        let probe = Probe(self, slot)
+        let song = songs[slot]
+        if indexByID[song.id].map(Int.init) == slot { indexByID[song.id] = nil }
+        for sort in SongSort.allCases {
+            if let row = Self.find(slot, in: order(sort), where: { precedes($0, probe, in: sort) }) { orders[sort]?.remove(at: row) }
+        }
+        if let genre = genres.firstIndex(where: { $0.name == song.genre }),
+           let row = Self.find(slot, in: genres[genre].songs, where: { precedes($0, probe, in: .title) }) {
+            genres[genre].songs.remove(at: row)
+            // A genre only songs named goes with its last song, as a rebuild would leave it out.
+            if genre >= listedGenres, genres[genre].songs.isEmpty { genres.remove(at: genre) }
+        }
+        if let artist = artistRow(song.artist), let album = albumRow(song.album, artist: artist),
+           let row = Self.find(slot, in: artists[artist].albums[album].songs, where: { precedes($0, probe, in: .title) }) {
+            artists[artist].albums[album].songs.remove(at: row)
+            if artists[artist].albums[album].songs.isEmpty { artists[artist].albums.remove(at: album) }
+            if artists[artist].albums.isEmpty { artists.remove(at: artist) }
+        }
+        deadSlots += 1
+    }
+
+    /// A genre the API lists now: after the others it listed (it has the newest id). False when known.
+    private mutating func addGenre(_ name: String) -> Bool {
+        if let row = genres.firstIndex(where: { $0.name == name }) {
+            guard row >= listedGenres else { return false }
+            let entry = genres.remove(at: row)
+            genres.insert(entry, at: listedGenres)
+        } else {
+            genres.insert(GenreEntry(name: name, songs: []), at: listedGenres)
+        }
+        listedGenres += 1
+        return true
+    }
+
+    private mutating func insertUnlistedGenre(_ name: String) -> Int {
+        let at = listedGenres + genres[listedGenres...].prefix { $0.name < name }.count
+        genres.insert(GenreEntry(name: name, songs: []), at: at)
+        return at
+    }
+
+    private func artistRow(_ name: String) -> Int? {
+        Self.nameRow(name, among: artists.indices) { artists[$0].name }
+    }
+
+    private mutating func insertArtist(_ name: String) -> Int {
+        let at = Self.namePosition(name, among: artists.indices) { artists[$0].name }
+        artists.insert(ArtistEntry(name: name, albums: []), at: at)
+        return at
+    }
+
+    private func albumRow(_ name: String, artist: Int) -> Int? {
+        Self.nameRow(name, among: artists[artist].albums.indices) { artists[artist].albums[$0].name }
+    }
+
+    private mutating func insertAlbum(_ name: String, artist: Int) -> Int {
+        let at = Self.namePosition(name, among: artists[artist].albums.indices) { artists[artist].albums[$0].name }
+        artists[artist].albums.insert(AlbumEntry(name: name, songs: []), at: at)
+        return at
+    }
+
+    /// The first row of a list sorted by folded name whose name does not fold before `name`.
+    private static func namePosition(_ name: String, among rows: Range<Int>, name nameAt: (Int) -> String) -> Int {
+        let key = folded(name)
+        return lowerBound(rows) { folded(nameAt($0)).lexicographicallyPrecedes(key) }
+    }
+
+    /// The row named `name` exactly in a list sorted by folded name (names that fold alike sit together).
+    private static func nameRow(_ name: String, among rows: Range<Int>, name nameAt: (Int) -> String) -> Int? {
+        let key = folded(name)
+        var row = namePosition(name, among: rows, name: nameAt)
+        while row < rows.upperBound, folded(nameAt(row)) == key {
+            if nameAt(row) == name { return row }
+            row += 1
+        }
+        return nil
+    }
+
+    // MARK: Rebuilding once for a large batch
+
+    private mutating func rebuild(with changes: [Change]) {
+        var latest: [String: Song?] = [:]
+        var genreNames = genres.prefix(listedGenres).map(\.name)
+        for change in changes {
+            switch change.kind {
+            case .song: latest[change.id] = .some(change.song)
+            case .genre:
+                if let name = change.genre?.genre, !genreNames.contains(name) { genreNames.append(name) }
+            case .marks, .playlist: break
+            }
+        }
+        let kept = order(.title).filter { latest[songs[$0].id] == nil }
+        let added = latest.values.compactMap { $0 }.map(LibrarySong.init).sorted { Probe($0).precedes(Probe($1)) }
+        // The kept songs are in title order already: only the added ones are looked up among them.
+        var merged: [LibrarySong] = []
+        merged.reserveCapacity(kept.count + added.count)
+        var next = 0
+        for song in added {
+            let probe = Probe(song)
+            let at = Self.lowerBound(kept) { precedes($0, probe, in: .title) }
+            while next < at {
+                merged.append(songs[kept[next]])
+                next += 1
+            }
+            merged.append(song)
+        }
+        merged += kept[next...].map { songs[$0] }
+        self = Library(songs: merged, genreNames: genreNames)
+    }
+
+    // MARK: Orders
+
+    /// A song's keys in every order, worked out once for a binary search.
+    private struct Probe {
+        var slot: Int
+        var title: [UInt8]
+        var id: String
+        var artist: [UInt8]
+        var album: [UInt8]
+        var year: Int
+
+        init(_ song: LibrarySong, slot: Int = Int.max) {
+            self.slot = slot
+            // The service's own title order: the folded title's bytes, then the id.
+            title = Array(SearchKey.fold(song.title).utf8)
+            id = song.id
+            artist = Library.folded(Library.artistKey(song))
+            album = Library.folded(Library.albumKey(song))
+            year = song.year ?? Int.max
+        }
+
+        init(_ library: Library, _ slot: Int) {
+            self.init(library.songs[slot], slot: slot)
+        }
+
+        /// In title order.
+        func precedes(_ other: Probe) -> Bool {
+            Self.titlePrecedes(title, id, slot, other)
+        }
+
+        static func titlePrecedes(_ title: [UInt8], _ id: String, _ slot: Int, _ other: Probe) -> Bool {
+            if title != other.title { return title.lexicographicallyPrecedes(other.title) }
+            if id != other.id { return id.utf8.lexicographicallyPrecedes(other.id.utf8) }
+            return slot < other.slot
+        }
+    }
+
+    /// Slot `element` comes before the probe in `sort`'s order; ties in title order, as the build orders
+    /// them (its slots are in title order), so that editing in place and building afresh agree.
+    private func precedes(_ element: Int, _ probe: Probe, in sort: SongSort) -> Bool {
+        let song = songs[element]
+        let inTitleOrder = { Probe.titlePrecedes(Array(SearchKey.fold(song.title).utf8), song.id, element, probe) }
+        switch sort {
+        case .title:
+            return inTitleOrder()
+        case .artist, .album:
+            let key = Self.folded(sort == .artist ? Self.artistKey(song) : Self.albumKey(song))
+            let other = sort == .artist ? probe.artist : probe.album
+            return key != other ? key.lexicographicallyPrecedes(other) : inTitleOrder()
+        case .year:
+            let year = song.year ?? Int.max
+            return year != probe.year ? year < probe.year : inTitleOrder()
+        }
+    }
+
+    /// The first position whose element does not precede the probe.
+    private static func lowerBound<List: RandomAccessCollection>(_ list: List, where precedes: (List.Element) -> Bool) -> Int
+    where List.Index == Int {
+        var (low, high) = (list.startIndex, list.endIndex)
+        while low < high {
+            let middle = low + (high - low) / 2
+            if precedes(list[middle]) { low = middle + 1 } else { high = middle }
+        }
+        return low - list.startIndex
+    }
+
+    /// Where `slot` is in `list`: by binary search, else (a list a server ordered otherwise) by a scan.
+    private static func find(_ slot: Int, in list: [Int], where precedes: (Int) -> Bool) -> Int? {
+        let at = lowerBound(list, where: precedes)
+        if at < list.count, list[at] == slot { return at }
+        return list.firstIndex(of: slot)
     }
 }

@@ -15,6 +15,12 @@ public enum Action: Sendable {
     case message(StatusMessage)
     /// The service has no songs and is the embedded one: offer the demo.
     case libraryIsEmptyAndLocal
+    /// A page of the change feed, applied to the library in place, oldest change first.
+    case changesArrived(ChangePage)
+    /// The service stopped answering. With a library in hand it stays on screen, marked offline, and the
+    /// feed catches it up when the service is back (`.serviceBack`); with none, as `.libraryFailed`.
+    case serviceLost(String)
+    case serviceBack
 
     // MARK: The listener's answers (one for each listener effect, success or failure)
 
@@ -166,9 +172,23 @@ extension AppState {
                 follow(\.songs, to: row)
             }
             loadState = .loaded
-            if !library.songs.isEmpty { offersDemo = false }
+            hasLibrary = true
+            if !library.isEmpty { offersDemo = false }
             searchResults = library.search(query)
             earlierResults = []
+            return []
+        case .changesArrived(let page):
+            return changesArrived(page)
+        case .serviceLost(let reason) where hasLibrary:
+            loadState = .failed(reason)
+            message = StatusMessage("\(reason) — retrying; the songs shown catch up when it is back", isError: true)
+            return []
+        case .serviceLost(let reason):
+            return apply(.libraryFailed(reason))
+        case .serviceBack:
+            guard hasLibrary, case .failed = loadState else { return [] }
+            loadState = .loaded
+            if message?.isError == true { message = nil }
             return []
         case .libraryFailed(let reason):
             loadState = .failed(reason)
@@ -537,7 +557,7 @@ extension AppState {
     /// The cursor that has the focus, and how many rows its list has.
     private var focusedCursor: (WritableKeyPath<AppState, ListCursor>, Int) {
         switch (view, focus) {
-        case (.songs, _): (\.songs, library.songs.count)
+        case (.songs, _): (\.songs, library.count)
         case (.genres, 0): (\.genres, library.genres.count)
         case (.genres, _): (\.genreSongs, selectedGenreSongs.count)
         case (.artists, 0): (\.artists, library.artists.count)
@@ -577,7 +597,7 @@ extension AppState {
 
     private mutating func clampCursors() {
         let rows = listRows
-        songs.keepVisible(count: library.songs.count, visible: rows)
+        songs.keepVisible(count: library.count, visible: rows)
         genres.keepVisible(count: library.genres.count, visible: rows)
         genreSongs.keepVisible(count: selectedGenreSongs.count, visible: rows)
         artists.keepVisible(count: library.artists.count, visible: rows)
