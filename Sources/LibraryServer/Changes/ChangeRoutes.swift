@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import LibraryModel
 import NIOCore
+import ServiceLifecycle
 
 /// `GET /changes` (long-poll) and `GET /events` (Server-Sent Events): the feed of everything a client can
 /// see change, each change with its subject as it is now — a song in the `/songs` shape, with the caller's
@@ -65,7 +66,7 @@ extension LibraryRoutes {
             var cursor = ask.since
             try await writer.write(ByteBuffer(string: "retry: 3000\n\n"))
             // A shutdown ends the stream (the client reconnects elsewhere with Last-Event-ID).
-            while !Task.isCancelled {
+            while !Task.isCancelled, !Task.isShuttingDownGracefully {
                 var text = ""
                 for change in first.changes {
                     let data = String(decoding: try encoder.encode(change), as: UTF8.self)

@@ -1,4 +1,5 @@
 public import Catalog
+import ServiceLifecycle
 
 /// Wakes long-polls and event streams when the change feed moves. One poll of the feed's latest
 /// position, every `interval`, serves every waiting request, and only while any waits: it sees changes
@@ -17,9 +18,10 @@ public actor ChangeWatcher {
     }
 
     /// Returns the feed's latest position once it is past `position`, or after `timeout` (whatever it is
-    /// then), or at once when it already is, or when the waiting task is cancelled (a shutdown).
+    /// then), or at once when it already is — and early when the waiting task is cancelled or the
+    /// service shuts down, so a long-poll never holds a stopping service for its whole `wait`.
     public func wait(beyond position: Int, timeout: Duration) async -> Int {
-        if latest > position || Task.isCancelled { return latest }
+        if latest > position || Task.isCancelled || Task.isShuttingDownGracefully { return latest }
         let id = nextWaiter
         nextWaiter += 1
         let timer = Task { [weak self] in
@@ -27,12 +29,16 @@ public actor ChangeWatcher {
             await self?.resume(id)
         }
         defer { timer.cancel() }
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                waiters[id] = (position, continuation)
-                startPolling()
+        return await withGracefulShutdownHandler {
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { continuation in
+                    waiters[id] = (position, continuation)
+                    startPolling()
+                }
+            } onCancel: {
+                Task { await self.resume(id) }
             }
-        } onCancel: {
+        } onGracefulShutdown: {
             Task { await self.resume(id) }
         }
     }
