@@ -41,7 +41,11 @@ extension SQLCatalog {
     }
 
     public func changeBounds() async throws(CatalogError) -> (oldest: Int?, latest: Int) {
-        let rows = try await engine.fetch("SELECT MIN(position), MAX(position) FROM changes", SQLContext("read change bounds", table: "changes")) {
+        // Two subqueries, not MIN and MAX in one: SQLite answers a lone MIN or MAX from the key's ends, but
+        // both together scan the table (5 ms a request at 100,000 changes).
+        let rows = try await engine.fetch(
+            "SELECT (SELECT MIN(position) FROM changes), (SELECT MAX(position) FROM changes)", SQLContext("read change bounds", table: "changes")
+        ) {
             row throws(CatalogError) in (try row.optionalInteger(), try row.optionalInteger())
         }
         return (rows.first?.0, rows.first?.1 ?? 0)
