@@ -35,10 +35,5 @@ struct NeighbourTable: Sendable {
         return zip(songs[range], scores[range])
     }
 
-    func score(from song: Int32, to other: Int32) -> Float {
-        for (neighbour, score) in row(song) where neighbour == other { return score }
-        return 0
-    }
-
     var entryCount: Int { songs.count }
 }

@@ -38,8 +38,6 @@ struct Scoreboard {
         for song in entries.keys { entries[song]?.total += amount(song) }
     }
 
-    var count: Int { entries.count }
-
     /// Best first, ties to the earlier song; at most `count`, leaving out what `excluded` says.
     func ranked(limit count: Int, excluding excluded: (Int32) -> Bool) -> [(song: Int32, score: Double, reason: Reason)] {
         var list = entries.compactMap { song, entry in excluded(song) ? nil : (song: song, score: entry.total, reason: entry.reason) }

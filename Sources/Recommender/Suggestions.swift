@@ -196,17 +196,8 @@ extension RecommendationModel {
 
     /// A varied start for someone with no marks: each genre's best-liked songs in turn.
     private func addStarters(to board: inout Scoreboard, shared: Bool, count: Int) {
-        let genres = genreOrder(shared: shared)
-        let lists = genres.map { genreCandidates($0, shared: shared) }
-        var added = 0
-        var rank = 0
-        while added < count, lists.contains(where: { $0.count > rank }) {
-            for (position, list) in lists.enumerated() where list.count > rank {
-                let genre = genreNames[Int(genres[position])]
-                board.add(list[rank], 1 / Double(rank + 1) - 0.001 * Double(position), shared ? .popular(genre: genre) : .variety(genre: genre))
-                added += 1
-            }
-            rank += 1
+        for starter in fillers(count: count, shared: shared, skipping: { _ in false }) {
+            board.add(starter.song, 1 / Double(starter.rank + 1) - 0.001 * Double(starter.genrePosition), starter.reason)
         }
     }
 
@@ -256,16 +247,19 @@ extension RecommendationModel {
         return picks.map { Recommendation(songID: songs[Int($0.song)].id, reason: $0.reason, score: $0.score) }
     }
 
-    /// Up to `count` songs the board did not hold: each genre's leading songs in turn.
-    private func fillers(count: Int, shared: Bool, skipping skipped: (Int32) -> Bool) -> [(song: Int32, reason: Reason)] {
+    /// Up to `count` songs (a round more at most) that `skipped` lets through: each genre's leading songs
+    /// in turn, with their rank in the genre and the genre's place in the order.
+    private func fillers(
+        count: Int, shared: Bool, skipping skipped: (Int32) -> Bool
+    ) -> [(song: Int32, reason: Reason, rank: Int, genrePosition: Int)] {
         let genres = genreOrder(shared: shared)
         let lists = genres.map { genreCandidates($0, shared: shared) }
-        var found: [(song: Int32, reason: Reason)] = []
+        var found: [(song: Int32, reason: Reason, rank: Int, genrePosition: Int)] = []
         var rank = 0
         while found.count < count, lists.contains(where: { $0.count > rank }) {
             for (position, list) in lists.enumerated() where list.count > rank && !skipped(list[rank]) {
                 let genre = genreNames[Int(genres[position])]
-                found.append((list[rank], shared ? .popular(genre: genre) : .variety(genre: genre)))
+                found.append((list[rank], shared ? .popular(genre: genre) : .variety(genre: genre), rank, position))
             }
             rank += 1
         }
