@@ -73,4 +73,7 @@ extension APIPath {
     /// The feed's position when a listing was read, on `GET /songs` and `GET /genres`: follow the feed
     /// from it (`?since=`) and nothing is missed.
     public static let changesPositionHeader = "X-Changes-Position"
+    /// The catalog's identity, on every answer: a client's cache of one catalog is never mixed with
+    /// another's, even at the same URL (a rebuilt service, another library behind the same port).
+    public static let catalogIdentityHeader = "X-Catalog-Id"
 }
