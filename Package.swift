@@ -95,6 +95,11 @@ let package = Package(
         /// The terminal UI's logic: state, reducer, keymap, and rendering to a text frame. No terminal
         /// here, so tests drive it directly; the ncurses layer lives in `TermPlayer`.
         .target(name: "TerminalUI", dependencies: ["LibraryModel", "PlayerCore", "TerminalArt"], swiftSettings: strictSettings),
+        /// The UI's local copy of the library and the outbox of changes made offline, in SQLite under
+        /// `$XDG_CACHE_HOME/termplayer`: the library shows before the network answers, and without it.
+        .target(
+            name: "LibraryCache", dependencies: ["LibraryModel", "TerminalUI", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings),
 
         // MARK: The bundled library service
 
@@ -187,6 +192,7 @@ let package = Package(
                 "PlayerCore",
                 "HeadlessPlayback",
                 "TerminalUI",
+                "LibraryCache",
                 "OSThreads",
                 "MPEGAudio",
                 "CurlTransfer",
@@ -255,6 +261,7 @@ let package = Package(
         .testTarget(name: "AWSSigningTests", dependencies: ["AWSSigning"], swiftSettings: testSettings),
         .testTarget(name: "AWSClientsTests", dependencies: ["AWSClients", "TestSupport"], swiftSettings: testSettings),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "PlayerCore", "LibraryModel"], swiftSettings: testSettings),
+        .testTarget(name: "LibraryCacheTests", dependencies: ["LibraryCache", "TerminalUI", "LibraryModel", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: testSettings),
         .testTarget(
             name: "CommandTests",
             dependencies: ["LibraryModel", "TestSupport"],
