@@ -74,6 +74,8 @@ wait_for "moto on port $moto_port" 30 python3 -c "import urllib.request; urllib.
 
 export TERMPLAYER_TEST_POSTGRES_URL="postgres://termplayer:termplayer@127.0.0.1:$pg_port/postgres"
 export TERMPLAYER_TEST_AWS_ENDPOINT="http://127.0.0.1:$moto_port"
+# The UIs the tests start keep their library caches here, not in the user's own cache.
+export XDG_CACHE_HOME="$state/cache"
 echo "test services: PostgreSQL $TERMPLAYER_TEST_POSTGRES_URL, S3/SQS (moto) $TERMPLAYER_TEST_AWS_ENDPOINT"
 status=0
 "$@" || status=$?

@@ -38,7 +38,9 @@ public struct LibraryClient: Sendable {
     public func songsListing<Row: Decodable & Sendable>(_ query: SongQuery = SongQuery(), as row: Row.Type) async throws(APIClientError) -> Listing<Row> {
         let response = try await send(TransferRequest(url: server + APIPath.songs + Self.queryString(query.parameters), headers: headers()))
         let rows = try decode(response, as: [Row].self)
-        return Listing(rows: rows, position: response.header(APIPath.changesPositionHeader).flatMap { Int($0) })
+        return Listing(
+            rows: rows, position: response.header(APIPath.changesPositionHeader).flatMap { Int($0) },
+            catalog: response.header(APIPath.catalogIdentityHeader))
     }
 
     public func song(_ id: BundleID) async throws(APIClientError) -> Song {
@@ -71,15 +73,21 @@ public struct LibraryClient: Sendable {
     /// service allows 60) for one when there are none yet. A cursor older than the feed keeps throws
     /// `.feedExpired`: fetch the library again and follow from its position.
     public func changes(since: Int, limit: Int = 500, wait: Int = 0) async throws(APIClientError) -> ChangePage {
+        try await changes(since: String(since), limit: limit, wait: wait).page
+    }
+
+    /// `changes(since:limit:wait:)` with the catalog that answered (`X-Catalog-Id`), so that a cache
+    /// filled from one catalog is never brought up to date from another's feed.
+    public func changesAnswer(since: Int, limit: Int = 500, wait: Int = 0) async throws(APIClientError) -> (page: ChangePage, catalog: String?) {
         try await changes(since: String(since), limit: limit, wait: wait)
     }
 
     /// The feed's current position, with no changes and no wait (`since=latest`).
     public func latestChangePosition() async throws(APIClientError) -> Int {
-        try await changes(since: "latest", limit: 1, wait: 0).next
+        try await changes(since: "latest", limit: 1, wait: 0).page.next
     }
 
-    private func changes(since: String, limit: Int, wait: Int) async throws(APIClientError) -> ChangePage {
+    private func changes(since: String, limit: Int, wait: Int) async throws(APIClientError) -> (page: ChangePage, catalog: String?) {
         let wait = min(60, max(0, wait))
         let path = APIPath.changes + Self.queryString([("since", since), ("limit", String(limit)), ("wait", String(wait))])
         // The service sends nothing while it waits: a stall is only one that outlasts the wait.
@@ -88,7 +96,7 @@ public struct LibraryClient: Sendable {
         if response.status == 410 {
             throw .feedExpired(url: response.url)
         }
-        return try decode(response, as: ChangePage.self)
+        return (try decode(response, as: ChangePage.self), response.header(APIPath.catalogIdentityHeader))
     }
 
     // MARK: Writes
@@ -229,9 +237,12 @@ public struct Listing<Row: Sendable>: Sendable {
     public var rows: [Row]
     /// `X-Changes-Position`; nil from a service without the feed.
     public var position: Int?
+    /// `X-Catalog-Id`: which catalog answered; nil from a service that does not say.
+    public var catalog: String?
 
-    public init(rows: [Row], position: Int?) {
+    public init(rows: [Row], position: Int?, catalog: String? = nil) {
         self.rows = rows
         self.position = position
+        self.catalog = catalog
     }
 }

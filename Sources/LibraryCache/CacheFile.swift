@@ -86,7 +86,7 @@ enum CacheFile {
     /// (by another TUI on the same file) never overwrites a newer state. `sort_key` is the folded
     /// title's bytes: `ORDER BY sort_key, id` is the service's title order, the order the UI's library
     /// is built in.
-    private static func create(_ db: Database) throws {
+    static func create(_ db: Database) throws {
         try db.execute(
             sql: """
                 CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);

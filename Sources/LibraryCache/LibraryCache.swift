@@ -18,13 +18,17 @@ public struct CacheKey: Sendable, Hashable {
 
     /// The file's name: readable enough to find by hand, unique by a hash of the whole key.
     var fileName: String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a: stable across runs, unlike Hasher
-        for byte in "\(service)\n\(listener)".utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-        }
         let host = URLComponents(string: service)?.host ?? "local"
         let readable = String(host.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) ? Character($0) : "-" }.prefix(40))
-        return "library-\(readable)-\(String(hash, radix: 16)).sqlite"
+        return "library-\(readable)-\(Self.fingerprint("\(service)\n\(listener)")).sqlite"
+    }
+
+    /// A short stable hash (FNV-1a; stable across runs, unlike `Hasher`), to name a listener by their
+    /// token without writing the token down.
+    public static func fingerprint(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return String(hash, radix: 16)
     }
 }
 
@@ -110,6 +114,25 @@ public final class LibraryCache: Sendable {
         }
         self.finding = finding
         queue = Mutex(opened)
+    }
+
+    private init(path: String, key: CacheKey, finding: Finding, queue: DatabaseQueue) {
+        self.path = path
+        self.key = key
+        self.finding = finding
+        self.queue = Mutex(queue)
+    }
+
+    /// A cache in memory only, for when the directory cannot be written: the outbox still orders and
+    /// keeps this run's changes, and nothing outlives the process.
+    public static func inMemory(key: CacheKey) throws(LibraryCacheError) -> LibraryCache {
+        do {
+            let queue = try DatabaseQueue()
+            try queue.write { db in try CacheFile.create(db) }
+            return LibraryCache(path: ":memory:", key: key, finding: .fresh, queue: queue)
+        } catch {
+            throw .unavailable(path: ":memory:", reason: reason(error))
+        }
     }
 
     private var database: DatabaseQueue { queue.withLock { $0 } }
@@ -322,9 +345,16 @@ public final class LibraryCache: Sendable {
 
 /// One change waiting in the outbox.
 public struct OutboxEntry: Sendable, Equatable {
+    /// The outbox's row; negative for an item that could not be written down.
     public var id: Int64
     public var item: OutboxItem
     public var madeAt: Date
+
+    public init(id: Int64, item: OutboxItem, madeAt: Date) {
+        self.id = id
+        self.item = item
+        self.madeAt = madeAt
+    }
 }
 
 /// A song's row, read cell by cell with GRDB's throwing decoders so a damaged row is an error, not a

@@ -2,6 +2,7 @@ import APIClient
 import ArgumentParser
 import CurlTransfer
 import Foundation
+import LibraryCache
 import LibraryServer
 import OSThreads
 import PlayerCore
@@ -54,6 +55,7 @@ struct UICommand: AsyncParsableCommand {
         }
         let serverURL = client.server
         defer { embedded?.stop() }
+        let cache = try Self.openCache(Self.cacheKey(server: serverURL, embedded: embedded != nil, library: folder))
 
         let environment = ProcessInfo.processInfo.environment
         let artText = art ?? environment["TERMPLAYER_ART"].flatMap { $0.isEmpty ? nil : $0 } ?? config.art ?? "auto"
@@ -86,7 +88,7 @@ struct UICommand: AsyncParsableCommand {
         let artStart = UILoop.ArtStart(
             mode: choice.mode, cellAspect: cellAspect, cellPixels: cellPixels, hint: choice.hint, inTmux: ArtChoice.inTmux(environment))
         let player = Player(output: .pulse, session: CurlSession(name: "tp-stream")) { inbox.wake() }
-        let loop = UILoop(screen: screen, state: state, client: client, player: player, inbox: inbox, embedded: embedded, art: artStart)
+        let loop = UILoop(screen: screen, state: state, client: client, player: player, inbox: inbox, embedded: embedded, art: artStart, cache: cache)
         // ncurses belongs to one thread of our own, never to Swift concurrency's pool.
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             OSThread.detach(name: "tp-ui") {
@@ -95,6 +97,35 @@ struct UICommand: AsyncParsableCommand {
             }
         }
         player.shutdown(timeout: .milliseconds(500))
+    }
+
+    /// Whose library the cache holds: the embedded service's by its folder (its port changes every run),
+    /// another by its URL; the listener by the login sent, else by the token (a hash of it), else the
+    /// local or anonymous listener.
+    static func cacheKey(server: String, embedded: Bool, library: LocalLibrary) -> CacheKey {
+        if embedded { return CacheKey(service: "local:\(library.root)", listener: "local") }
+        let listener: String =
+            switch try? ServiceLocation.token(for: .listener, server: server, given: nil, library: library) {
+            case (_, .login(let login))?: "login:\(login.name)"
+            case (_, .libraryFile)?: "local"
+            case (let token, _)?: "token:\(CacheKey.fingerprint(token))"
+            case nil: "anonymous"
+            }
+        return CacheKey(service: server, listener: listener)
+    }
+
+    /// The cache under `$XDG_CACHE_HOME/termplayer`; in memory when that cannot be written (the UI works
+    /// as before, and this run's changes still wait in order for an outage to end).
+    static func openCache(_ key: CacheKey) throws(CommandFailure) -> LibraryCache {
+        do {
+            return try LibraryCache(directory: LibraryCache.defaultDirectory(), key: key)
+        } catch {
+            do {
+                return try LibraryCache.inMemory(key: key)
+            } catch let inMemory {
+                throw CommandFailure(message: "\(error); and even an in-memory cache failed: \(inMemory)")
+            }
+        }
     }
 
     /// Terminals of the VT100 family draw ASCII only: hearts and stars become `+` and `*` there.

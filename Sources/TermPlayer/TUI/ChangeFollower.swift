@@ -10,6 +10,8 @@ struct LibraryFetch: Sendable {
     var loaded: Bool
     /// Where the feed stood when the listing was read; nil from a service without the feed.
     var position: Int?
+    /// The catalog that answered (`X-Catalog-Id`); nil from a service that does not say.
+    var catalog: String? = nil
 }
 
 /// Follows the service's change feed for the UI, so songs uploaded anywhere show within a second: one long
@@ -17,7 +19,8 @@ struct LibraryFetch: Sendable {
 /// from where it ended. It starts from the position the library was read at, so nothing between the
 /// listing and the first poll is missed. A feed that no longer reaches back that far (410) has the library
 /// fetched once again; a service that cannot be reached is asked again, backing off, from the same
-/// position, so the library is never fetched again for an outage.
+/// position, so the library is never fetched again for an outage. A feed from another catalog than the
+/// library's (a service rebuilt behind the same URL, under a cached library) is treated as expired.
 final class ChangeFollower: Sendable {
     /// How long the service waits for a change before answering none.
     static let wait = 25
@@ -26,6 +29,10 @@ final class ChangeFollower: Sendable {
     private let client: LibraryClient
     private let inbox: ActionInbox
     private let fetchLibrary: @Sendable () async -> LibraryFetch
+    /// Told each page after it is posted (the library cache keeps it).
+    private let onPage: @Sendable (ChangePage) -> Void
+    /// The catalog the library on screen came from; nil when it did not say.
+    private let catalog = Mutex<String?>(nil)
     /// The position of a library posted since the last poll: changes are asked again from it when it is
     /// older than where the feed had got to (a change applied twice is harmless; one missed is not).
     private let rewind = Mutex<Start?>(nil)
@@ -39,10 +46,14 @@ final class ChangeFollower: Sendable {
         case latest
     }
 
-    init(client: LibraryClient, inbox: ActionInbox, fetchLibrary: @escaping @Sendable () async -> LibraryFetch) {
+    init(
+        client: LibraryClient, inbox: ActionInbox, fetchLibrary: @escaping @Sendable () async -> LibraryFetch,
+        onPage: @escaping @Sendable (ChangePage) -> Void = { _ in }
+    ) {
         self.client = client
         self.inbox = inbox
         self.fetchLibrary = fetchLibrary
+        self.onPage = onPage
         (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -61,7 +72,8 @@ final class ChangeFollower: Sendable {
 
     /// A library read at `position` was posted to the inbox (call it after posting, so that every page
     /// after it reaches the state after the library).
-    func libraryPosted(at position: Int?) {
+    func libraryPosted(at position: Int?, catalog: String?) {
+        self.catalog.withLock { $0 = catalog }
         let start = position.map(Start.position) ?? .latest
         rewind.withLock { pending in pending = Self.earlier(pending, start) }
         wake.yield()
@@ -102,10 +114,14 @@ final class ChangeFollower: Sendable {
                 continue
             }
             let asked = ContinuousClock.now
-            do {
-                let page = try await client.changes(since: since, limit: Self.pageSize, wait: Self.wait)
+            do throws(APIClientError) {
+                let (page, answeredBy) = try await client.changesAnswer(since: since, limit: Self.pageSize, wait: Self.wait)
+                if let answeredBy, let expected = catalog.withLock({ $0 }), answeredBy != expected { throw APIClientError.feedExpired(url: client.server) }
                 failures = 0
-                if !page.changes.isEmpty { inbox.post(.changesArrived(page)) }
+                if !page.changes.isEmpty {
+                    inbox.post(.changesArrived(page))
+                    onPage(page)
+                }
                 position = page.next
                 // A service that answers an empty page at once (it ignores `wait`) is not asked in a spin.
                 if page.changes.isEmpty, !page.more, ContinuousClock.now - asked < .seconds(1) { try? await Task.sleep(for: .seconds(1)) }
@@ -117,6 +133,7 @@ final class ChangeFollower: Sendable {
                     continue
                 }
                 for action in fetched.actions { inbox.post(action) }
+                catalog.withLock { $0 = fetched.catalog }
                 failures = 0
                 position = nil
                 rewind.withLock { pending in pending = Self.earlier(pending, fetched.position.map(Start.position) ?? .latest) }

@@ -1,5 +1,6 @@
 import APIClient
 import Foundation
+import LibraryCache
 import LibraryModel
 import OSThreads
 import PlayerCore
@@ -34,6 +35,12 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
     private let art: ArtStart
     /// The change feed, followed from the library's position once it is loaded.
     private let follower: ChangeFollower
+    /// The library as last seen, shown at start before the service answers; kept up to date from the feed.
+    private let cache: LibraryCache
+    /// Writes to the cache, in the order the library changed.
+    private let cacheWrites: SerialWork
+    /// The listener's changes, written down and sent in order, kept through an outage.
+    private let outbox: OutboxSender
     /// `TERMPLAYER_FRAME_LOG=FILE`: one line per keypress, microseconds from reading it to its frame on
     /// the terminal, then the key; `make bench` reads it.
     private let frameLog: UnsafeMutablePointer<FILE>? = getenv("TERMPLAYER_FRAME_LOG").flatMap { fopen($0, "a") }
@@ -49,7 +56,7 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
 
     init(
         screen: CursesScreen, state: AppState, client: LibraryClient, player: Player, inbox: ActionInbox, embedded: EmbeddedService?,
-        art: ArtStart
+        art: ArtStart, cache: LibraryCache
     ) {
         self.art = art
         covers = CoverWorker(client: client, cellPixels: art.cellPixels, inTmux: art.inTmux)
@@ -60,8 +67,14 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
         self.player = player
         self.inbox = inbox
         self.embedded = embedded
+        self.cache = cache
+        let cacheWrites = SerialWork()
+        self.cacheWrites = cacheWrites
+        outbox = OutboxSender(outbox: cache, client: client, inbox: inbox, changes: changes)
         follower = ChangeFollower(client: client, inbox: inbox) { [client, embedded] in
-            await Self.fetchLibrary(client, isEmbedded: embedded != nil)
+            await Self.fetchLibrary(client, isEmbedded: embedded != nil, cache: cache, writes: cacheWrites)
+        } onPage: { page in
+            cacheWrites.enqueue { try? await cache.apply(page) }
         }
     }
 
@@ -70,8 +83,9 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
         defer { screen.stop() }
         dispatch(.resized(width: screen.width, height: screen.height))
         dispatch(.artModeChosen(art.mode, cellAspect: art.cellAspect, hint: art.hint))
-        perform(.loadLibrary(after: .zero))
+        startLibrary()
         follower.start()
+        outbox.drain()
         defer { follower.stop() }
         watchHealth()
         var keyRead: (at: ContinuousClock.Instant, keys: String)?
@@ -116,8 +130,9 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
         }
         plays.observe(player.snapshot, monotonic: Self.monotonicSeconds())
         if let play = plays.finish() { report(play) }
-        // What was played last is worth a moment on the way out, not a hang.
+        // What was played last is worth a moment on the way out, not a hang (the outbox keeps it anyway).
         changes.finish(within: .seconds(2))
+        cacheWrites.finish(within: .seconds(2))
         covers.shutdown()
     }
 
@@ -129,25 +144,13 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
         return Double(seconds) + Double(attoseconds) / 1e18
     }
 
-    /// Sends a play to the service, again a little later if it could not be reached (the service stores a
-    /// play once, however often it arrives).
+    /// Sends a play to the service through the outbox: kept until it arrives (the service stores a play
+    /// once, however often it arrives).
     private func report(_ play: PlayTracker.Play) {
         let report = PlayReport(
             song: play.track.id, startedAt: ISOTime.format(Date(timeIntervalSince1970: play.startedAt)), playedSeconds: play.playedSeconds,
             client: "termplayer")
-        changes.enqueue { [client] in
-            for attempt in 0..<3 {
-                if attempt > 0 { try? await Task.sleep(for: .seconds(5 * attempt)) }
-                do {
-                    _ = try await client.reportPlays([report])
-                    return
-                } catch let error as APIClientError where error.status != nil && error.status != 503 {
-                    return  // refused (the song is gone, say): trying again changes nothing
-                } catch {
-                    continue
-                }
-            }
-        }
+        outbox.submit(.play(report))
     }
 
     /// While playing, wake when the position reaches the next whole second, to move the clock and bar.
@@ -164,9 +167,9 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
     private func perform(_ effect: Effect) {
         switch effect {
         case .loadLibrary(let delay):
-            Task { [client, inbox, embedded, follower] in
+            Task { [client, inbox, embedded, follower, cache, cacheWrites] in
                 try? await Task.sleep(for: delay)
-                Self.post(await Self.fetchLibrary(client, isEmbedded: embedded != nil), to: inbox, follower: follower)
+                Self.post(await Self.fetchLibrary(client, isEmbedded: embedded != nil, cache: cache, writes: cacheWrites), to: inbox, follower: follower)
             }
         case .play(let songs, let index): player.play(songs.map(\.track), startingAt: index)
         case .append(let songs): player.append(songs.map(\.track))
@@ -179,25 +182,25 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
         case .setRepeat(let mode): player.setRepeat(mode)
         case .loadDemo:
             guard let embedded else { return }
-            Task { [client, inbox, follower] in
+            Task { [client, inbox, follower, cache, cacheWrites] in
                 do {
                     let added = try await embedded.loadDemo()
                     inbox.post(.message(StatusMessage("Added \(added) demo songs.")))
                 } catch {
                     inbox.post(.message(StatusMessage("Could not add the demo songs: \(error)", isError: true)))
                 }
-                Self.post(await Self.fetchLibrary(client, isEmbedded: true), to: inbox, follower: follower)
+                Self.post(await Self.fetchLibrary(client, isEmbedded: true, cache: cache, writes: cacheWrites), to: inbox, follower: follower)
             }
         case .quit:
             quitting = true
+        case .keepOffline:
+            break  // SONGCACHE: wired with the offline song cache
         case .setLike(let songID, let liked):
-            change(.markSaved(songID: songID, .liked(liked))) { client in _ = try await client.setLiked(liked, song: songID) } failed: { reason in
-                .markFailed(songID: songID, .liked(liked), reason: reason)
-            }
+            cacheWrites.enqueue { [cache] in try? await cache.setMarks(songID: songID, liked: liked, rating: nil) }
+            outbox.submit(.like(songID: songID, liked: liked))
         case .setRating(let songID, let rating):
-            change(.markSaved(songID: songID, .rating(rating))) { client in _ = try await client.rate(song: songID, stars: rating) } failed: { reason in
-                .markFailed(songID: songID, .rating(rating), reason: reason)
-            }
+            cacheWrites.enqueue { [cache] in try? await cache.setMarks(songID: songID, liked: nil, rating: rating) }
+            outbox.submit(.rate(songID: songID, stars: rating))
         case .loadPlaylists:
             fetch { client in
                 async let listener = client.me()
@@ -223,22 +226,17 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
                 inbox.post(.radioRetryDue(radio: radio))
             }
         case .createPlaylist(let name, let songIDs):
-            change { client in .playlistCreated(try await client.createPlaylist(PlaylistChanges(name: name, songs: songIDs))) } failed: {
-                .playlistCreateFailed(name: name, reason: $0)
-            }
+            outbox.submit(.createPlaylist(PlaylistChanges(name: name, songs: songIDs)))
         case .renamePlaylist(let id, let name, let version):
-            edit(id) { client in try await client.updatePlaylist(id, PlaylistChanges(name: name, version: version)) }
+            outbox.submit(.updatePlaylist(id: id, PlaylistChanges(name: name, version: version)))
         case .deletePlaylist(let id):
-            change { client in
-                try await client.deletePlaylist(id)
-                return .playlistDeleted(id: id)
-            } failed: { .playlistEditFailed(id: id, reason: $0) }
+            outbox.submit(.deletePlaylist(id: id))
         case .addToPlaylist(let id, let songIDs, let version):
-            edit(id) { client in try await client.addToPlaylist(id, PlaylistAddition(songs: songIDs, version: version)) }
+            outbox.submit(.addToPlaylist(id: id, PlaylistAddition(songs: songIDs, version: version)))
         case .removeFromPlaylist(let id, let positions, let version):
-            edit(id) { client in try await client.removeFromPlaylist(id, PlaylistRemoval(positions: positions, version: version)) }
+            outbox.submit(.removeFromPlaylist(id: id, PlaylistRemoval(positions: positions, version: version)))
         case .movePlaylistEntry(let id, let from, let to, let version):
-            edit(id) { client in try await client.moveInPlaylist(id, PlaylistMove(from: from, to: to, version: version)) }
+            outbox.submit(.moveInPlaylist(id: id, PlaylistMove(from: from, to: to, version: version)))
         case .loadCover(let key, let mode):
             covers.load(key, mode: mode, cellAspect: state.art.cellAspect) { [inbox] in inbox.post($0) }
         case .cancelCover(let key):
@@ -273,30 +271,23 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
         }
     }
 
-    /// A change whose answer is just "done".
-    private func change(_ saved: Action, _ body: @escaping @Sendable (LibraryClient) async throws -> Void, failed: @escaping @Sendable (String) -> Action) {
-        change({ client in
-            try await body(client)
-            return saved
-        }, failed: failed)
-    }
-
-    private func edit(_ id: String, _ body: @escaping @Sendable (LibraryClient) async throws -> PlaylistSummary) {
-        change { client in .playlistEdited(try await body(client)) } failed: { .playlistEditFailed(id: id, reason: $0) }
-    }
-
     /// Songs and genres, indexed for the views off the UI thread; an empty embedded library offers the demo.
     /// The songs' listing says where the change feed stood when it was read.
-    private static func fetchLibrary(_ client: LibraryClient, isEmbedded: Bool) async -> LibraryFetch {
+    /// What was fetched replaces the cache (in order with the feed's pages after it).
+    private static func fetchLibrary(_ client: LibraryClient, isEmbedded: Bool, cache: LibraryCache, writes: SerialWork) async -> LibraryFetch {
         do {
             async let songs = client.songsListing(as: LibrarySong.self)
             async let genres = client.genres()
             let listing = try await songs
-            let library = Library(songs: listing.rows, genres: try await genres)
+            let genreNames = try await genres.map(\.genre)
+            let library = Library(songs: listing.rows, genreNames: genreNames)
             // Decoding and indexing freed far more than the library keeps.
             SystemMemory.releaseFreed()
+            writes.enqueue {
+                try? await cache.replace(songs: library.order(.title).map { library.songs[$0] }, genres: genreNames, position: listing.position, catalog: listing.catalog)
+            }
             let actions = [Action.libraryLoaded(library)] + (isEmbedded && library.isEmpty ? [.libraryIsEmptyAndLocal] : [])
-            return LibraryFetch(actions: actions, loaded: true, position: listing.position)
+            return LibraryFetch(actions: actions, loaded: true, position: listing.position, catalog: listing.catalog)
         } catch {
             return LibraryFetch(actions: [.libraryFailed("\(error)")], loaded: false, position: nil)
         }
@@ -306,20 +297,43 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
     /// feed's pages reach the state after the library they change).
     private static func post(_ fetched: LibraryFetch, to inbox: ActionInbox, follower: ChangeFollower) {
         for action in fetched.actions { inbox.post(action) }
-        if fetched.loaded { follower.libraryPosted(at: fetched.position) }
+        if fetched.loaded { follower.libraryPosted(at: fetched.position, catalog: fetched.catalog) }
     }
+
+    /// The cached library at once, then the feed from where it stood; with none cached, the library from
+    /// the service as on a first start.
+    private func startLibrary() {
+        if let problem = cache.finding.message { dispatch(.message(StatusMessage(problem, isError: true))) }
+        Task { [self, client, inbox, embedded, follower, cache, cacheWrites] in
+            if let cached = try? await cache.load(), !(cached.songs.isEmpty && embedded != nil) {
+                inbox.post(.libraryLoaded(Library(songs: cached.songs, genreNames: cached.genres)))
+                SystemMemory.releaseFreed()
+                let when = cached.syncedAt.map { " of \(LocalTime().format($0))" } ?? ""
+                inbox.post(.message(StatusMessage("The library as cached\(when); catching up with \(self.serverLabel)")))
+                follower.libraryPosted(at: cached.position, catalog: cached.catalog)
+            } else {
+                Self.post(await Self.fetchLibrary(client, isEmbedded: embedded != nil, cache: cache, writes: cacheWrites), to: inbox, follower: follower)
+            }
+        }
+    }
+
+    private var serverLabel: String { embedded == nil ? client.server : "the local library" }
 
     /// A service that stops answering is noticed within a few seconds and shown; its return is shown too.
     /// The library on screen stays, and the change feed catches it up from where it was.
     private func watchHealth() {
-        Task { [client, inbox] in
+        Task { [client, inbox, outbox] in
             var wasHealthy = true
+            // Asked at once, so a start without the service shows offline (from the cache) right away.
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(5))
                 let healthy = await client.isHealthy()
                 if wasHealthy, !healthy { inbox.post(.serviceLost("\(client.server) stopped answering")) }
-                if !wasHealthy, healthy { inbox.post(.serviceBack) }
+                if !wasHealthy, healthy {
+                    inbox.post(.serviceBack)
+                    outbox.drain()
+                }
                 wasHealthy = healthy
+                try? await Task.sleep(for: .seconds(wasHealthy ? 5 : 2))
             }
         }
     }

@@ -276,7 +276,8 @@ public enum Renderer {
                 continue
             }
             let isPlaying = isPlaying(row, song)
-            let style: CellStyle = isCursor ? cursorStyle : (isPlaying ? .playing : .normal)
+            // Offline, a song not kept on this machine cannot play: it shows dim.
+            let style: CellStyle = isCursor ? cursorStyle : (isPlaying ? .playing : state.canPlay(song.id) ? .normal : .dim)
             frame.fill(style, x: x, y: y, width: width)
             drawMarkers(state, song: song, isPlaying: isPlaying, style: style, x: x, y: y, width: width, into: &frame)
             var column = x + marker

@@ -134,6 +134,8 @@ public struct AppState: Sendable, Equatable {
     public var radio: RadioState?
     /// Radios started so far, to number the next one.
     var radiosStarted = 0
+    /// Songs kept on this machine for offline.
+    public var offline = OfflineSongs()
 
     public init(width: Int, height: Int, serverName: String, keymap: Keymap = .standard) {
         self.width = width

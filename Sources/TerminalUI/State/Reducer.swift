@@ -21,6 +21,8 @@ public enum Action: Sendable {
     /// feed catches it up when the service is back (`.serviceBack`); with none, as `.libraryFailed`.
     case serviceLost(String)
     case serviceBack
+    /// The offline song cache changed: what is on disk, and what is pinned.
+    case offlineSongsChanged(OfflineSongs)
 
     // MARK: The listener's answers (one for each listener effect, success or failure)
 
@@ -88,6 +90,8 @@ public enum Effect: Sendable, Equatable {
     case setRepeat(RepeatMode)
     case loadDemo
     case quit
+    /// Pin songs in the offline song cache (fetching them), or let them go.
+    case keepOffline(songIDs: [String], keep: Bool)
 
     // MARK: The listener's marks, playlists and history; each is answered by an action
 
@@ -185,6 +189,9 @@ extension AppState {
             return []
         case .serviceLost(let reason):
             return apply(.libraryFailed(reason))
+        case .offlineSongsChanged(let songs):
+            offline = songs
+            return []
         case .serviceBack:
             guard hasLibrary, case .failed = loadState else { return [] }
             loadState = .loaded
@@ -335,6 +342,7 @@ extension AppState {
         case .toggleLikePlaying: return toggleLike(onPlaying: true)
         case .rate: openRating()
         case .startRadio: return startRadio()
+        case .keepOffline: return toggleKeptOffline()
         case .addToPlaylist: return openPlaylistPicker()
         case .saveQueue: saveQueue()
         case .newPlaylist, .renamePlaylist, .deletePlaylist, .removeFromPlaylist, .moveEntryDown, .moveEntryUp:
@@ -407,12 +415,13 @@ extension AppState {
             focus += 1
             return []
         }
-        guard let (list, row) = focusedSongList(), let (songs, index) = list.playable(from: row, in: self) else {
+        guard let (list, row) = focusedSongList(), let (listed, start) = list.playable(from: row, in: self) else {
             if let (list, row) = focusedSongList(), list.hasRow(row, in: self) {
                 message = StatusMessage("No song from here on is in the library any more", isError: true)
             }
             return []
         }
+        guard let (songs, index) = playableOffline(listed, from: start) else { return [] }
         if view != .queue { endRadio() }
         queue = songs
         queueCursor = ListCursor()
