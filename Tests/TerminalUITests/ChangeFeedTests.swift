@@ -259,6 +259,21 @@ struct ChangeFeedTests {
         var fresh = AppState(width: 80, height: 14, serverName: "s")
         #expect(fresh.reduce(.serviceLost("down")) == [.loadLibrary(after: AppState.retryDelay)], "no library yet: it is retried")
     }
+
+    @Test("offline, Enter plays only songs kept on this machine, and says so on one that is not")
+    func offlinePlaysOnlyKeptSongs() {
+        var state = Fixture.state()
+        let order = state.library.order(.title).map { state.library.songs[$0] }
+        _ = state.reduce(.serviceLost("http://s stopped answering"))
+        _ = state.reduce(.offlineSongsChanged(OfflineSongs(kept: [order[1].id, order[3].id])))
+        #expect(state.isOffline && !state.canPlay(order[0].id) && state.canPlay(order[1].id))
+        #expect(state.reduce(.key(.enter)) == [], "the first song is not kept")
+        #expect(state.message?.isError == true && state.message?.text.contains("not on this machine") == true)
+        _ = state.reduce(.key(.character("j")))
+        #expect(state.reduce(.key(.enter)) == [.play([order[1], order[3]], index: 0)], "the kept songs, from the chosen one")
+        _ = state.reduce(.serviceBack)
+        #expect(state.reduce(.key(.enter)) == [.play(order, index: 1)], "online again, the whole list")
+    }
 }
 
 /// A small seeded generator, so the random test is the same every run.
@@ -273,4 +288,5 @@ struct SplitMix {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return Int((z ^ (z >> 31)) % UInt64(bound))
     }
+
 }

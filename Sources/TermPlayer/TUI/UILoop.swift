@@ -193,8 +193,6 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
             }
         case .quit:
             quitting = true
-        case .keepOffline:
-            break  // SONGCACHE: wired with the offline song cache
         case .setLike(let songID, let liked):
             cacheWrites.enqueue { [cache] in try? await cache.setMarks(songID: songID, liked: liked, rating: nil) }
             outbox.submit(.like(songID: songID, liked: liked))

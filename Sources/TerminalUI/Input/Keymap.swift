@@ -20,7 +20,6 @@ public enum Command: String, Sendable, CaseIterable {
     case removeFromPlaylist = "remove-from-playlist", moveEntryDown = "move-entry-down", moveEntryUp = "move-entry-up"
     case forYouView = "view-for-you", startRadio = "radio"
     case toggleArt = "toggle-art", showCover = "show-cover", redraw
-    case keepOffline = "keep-offline"
 
     /// One line for the help overlay.
     public var summary: String {
@@ -73,7 +72,6 @@ public enum Command: String, Sendable, CaseIterable {
         case .toggleArt: "covers on / off"
         case .showCover: "the cover, large"
         case .redraw: "redraw the screen"
-        case .keepOffline: "keep the song (in view 6, the playlist) for offline"
         case .help: "this help"
         case .quit: "quit"
         case .loadDemo: "load the demo songs into an empty library"
@@ -107,7 +105,7 @@ public struct Keymap: Sendable, Equatable {
         .character("x"): .removeFromPlaylist, .character("J"): .moveEntryDown, .character("K"): .moveEntryUp,
         .character("?"): .help, .character("q"): .quit, .control("c"): .quit,
         .character("D"): .loadDemo,
-        .character("O"): .keepOffline, .character("A"): .toggleArt, .character("i"): .showCover, .control("l"): .redraw,
+        .character("A"): .toggleArt, .character("i"): .showCover, .control("l"): .redraw,
     ])
 
     public init(bindings: [Key: Command]) {

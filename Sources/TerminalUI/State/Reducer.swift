@@ -21,7 +21,7 @@ public enum Action: Sendable {
     /// feed catches it up when the service is back (`.serviceBack`); with none, as `.libraryFailed`.
     case serviceLost(String)
     case serviceBack
-    /// The offline song cache changed: what is on disk, and what is pinned.
+    /// The offline song cache changed: what is on disk now.
     case offlineSongsChanged(OfflineSongs)
 
     // MARK: The listener's answers (one for each listener effect, success or failure)
@@ -90,8 +90,6 @@ public enum Effect: Sendable, Equatable {
     case setRepeat(RepeatMode)
     case loadDemo
     case quit
-    /// Pin songs in the offline song cache (fetching them), or let them go.
-    case keepOffline(songIDs: [String], keep: Bool)
 
     // MARK: The listener's marks, playlists and history; each is answered by an action
 
@@ -342,7 +340,6 @@ extension AppState {
         case .toggleLikePlaying: return toggleLike(onPlaying: true)
         case .rate: openRating()
         case .startRadio: return startRadio()
-        case .keepOffline: return toggleKeptOffline()
         case .addToPlaylist: return openPlaylistPicker()
         case .saveQueue: saveQueue()
         case .newPlaylist, .renamePlaylist, .deletePlaylist, .removeFromPlaylist, .moveEntryDown, .moveEntryUp:
