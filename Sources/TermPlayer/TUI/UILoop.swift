@@ -303,7 +303,8 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
     private func startLibrary() {
         if let problem = cache.finding.message { dispatch(.message(StatusMessage(problem, isError: true))) }
         Task { [self, client, inbox, embedded, follower, cache, cacheWrites] in
-            if let cached = try? await cache.load(), !(cached.songs.isEmpty && embedded != nil) {
+            // A cache with no position cannot be caught up from the feed: it is only worth a full fetch.
+            if let cached = try? await cache.load(), cached.position != nil, !(cached.songs.isEmpty && embedded != nil) {
                 inbox.post(.libraryLoaded(Library(songs: cached.songs, genreNames: cached.genres)))
                 SystemMemory.releaseFreed()
                 let when = cached.syncedAt.map { " of \(LocalTime().format($0))" } ?? ""
