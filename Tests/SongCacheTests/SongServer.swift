@@ -12,6 +12,7 @@ struct SongServer {
     private let process: ServeProcess
 
     var url: String { process.url }
+    var port: Int { process.port }
 
     static func start(_ songs: [(id: String, mp3: URL)]) async throws -> SongServer {
         let folder = try Fixtures.temporaryDirectory("songcache-library")
