@@ -245,8 +245,8 @@ public final class SongCache: Sendable {
             var live: Set<String> = []
             for download in downloads {
                 let token: String = try download.decode(forColumn: "token")
-                let pid: Int32 = try download.decode(forColumn: "pid")
-                if kill(pid, 0) == 0 || errno == EPERM {
+                let pid = Int32(exactly: try download.decode(Int.self, forColumn: "pid")) ?? 0
+                if pid > 0, kill(pid, 0) == 0 || errno == EPERM {
                     live.insert(CacheFiles.partName(token: token))
                 } else {
                     try db.execute(sql: "DELETE FROM writing WHERE token = ?", arguments: [token])

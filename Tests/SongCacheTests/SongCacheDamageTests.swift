@@ -178,3 +178,30 @@ struct SongCacheDamageTests {
         return candidate
     }
 }
+
+@Suite("What a killed process leaves in the song cache")
+struct SongCacheCrashTests {
+    @Test("a download whose process died, its partial file and a file no row lists are cleared when a cache opens")
+    func leftovers() async throws {
+        let directory = try Fixtures.temporaryDirectory("songcache").path
+        let cache = try SongCache.open(directory: directory)
+        let index = directory + "/index.sqlite"
+        // A process that has exited: its pid answers nothing any more.
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/true")
+        try gone.run()
+        gone.waitUntilExit()
+        _ = try Fixtures.run(
+            "sqlite3", [index, "INSERT INTO writing (token, song_id, bytes, pid, started) VALUES ('dead', 'x', 1000, \(gone.processIdentifier), 0), ('alive', 'y', 500, \(getpid()), 0)"])
+        for name in [".dead.part", ".alive.part", "stray.0.mp3"] {
+            try Data(repeating: 7, count: 100).write(to: URL(fileURLWithPath: directory + "/" + name))
+        }
+        #expect(try cache.usage().writingBytes == 1500)
+
+        _ = try SongCache.open(directory: directory)
+        let names = Set(try FileManager.default.contentsOfDirectory(atPath: directory))
+        #expect(!names.contains(".dead.part") && !names.contains("stray.0.mp3"))
+        #expect(names.contains(".alive.part"), "a live process's download is left alone")
+        #expect(try cache.usage().writingBytes == 500)
+    }
+}
