@@ -92,6 +92,14 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-static-stdlib"])]
         ),
 
+        /// The offline song cache (issue 12): recently played and pinned songs on disk within a size limit,
+        /// indexed in SQLite (GRDB) that several TUIs share, downloaded with libcurl.
+        .target(
+            name: "SongCache",
+            dependencies: ["CurlTransfer", "OSThreads", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+
         /// The terminal UI's logic: state, reducer, keymap, and rendering to a text frame. No terminal
         /// here, so tests drive it directly; the ncurses layer lives in `TermPlayer`.
         .target(name: "TerminalUI", dependencies: ["LibraryModel", "PlayerCore", "TerminalArt"], swiftSettings: strictSettings),
@@ -267,6 +275,16 @@ let package = Package(
             dependencies: ["LibraryModel", "TestSupport"],
             swiftSettings: testSettings
         ),
+        .testTarget(
+            name: "SongCacheTests",
+            dependencies: [
+                "SongCache", "CurlTransfer", "PlayerCore", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: testSettings
+        ),
+        /// A second process on one song cache, for SongCacheTests' two-process test.
+        .executableTarget(name: "SongCacheStress", dependencies: ["SongCache", "CurlTransfer"], path: "Tests/SongCacheStress", swiftSettings: testSettings),
         .target(name: "TestSupport", dependencies: ["CoverArt"], path: "Tests/TestSupport", swiftSettings: testSettings),
     ],
     swiftLanguageModes: [.v6]
