@@ -8,17 +8,7 @@ enum CacheFile {
     /// The layout this code reads and writes (`PRAGMA user_version`). An older layout is rebuilt.
     static let schemaVersion = 1
 
-    /// What opening found, for the status line.
-    enum Finding: Equatable, Sendable {
-        case fresh
-        case reused
-        /// The file was set aside (renamed to `movedTo`) because of `reason`.
-        case setAside(reason: String, movedTo: String)
-        /// An older layout, dropped and made again.
-        case rebuiltOlder(version: Int)
-    }
-
-    static func open(_ path: String) throws(LibraryCacheError) -> (DatabaseQueue, Finding) {
+    static func open(_ path: String) throws(LibraryCacheError) -> (DatabaseQueue, LibraryCache.Finding) {
         let existed = FileManager.default.fileExists(atPath: path)
         do {
             let queue = try connect(path)
@@ -60,8 +50,8 @@ enum CacheFile {
         var reason: String
     }
 
-    private static func prepare(_ queue: DatabaseQueue, existed: Bool) throws -> Finding {
-        try queue.barrierWriteWithoutTransaction { db -> Finding in
+    private static func prepare(_ queue: DatabaseQueue, existed: Bool) throws -> LibraryCache.Finding {
+        try queue.barrierWriteWithoutTransaction { db -> LibraryCache.Finding in
             let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
             if version > schemaVersion {
                 throw Unusable(reason: "it was written by a newer TermPlayer (cache layout \(version), this one reads \(schemaVersion))")

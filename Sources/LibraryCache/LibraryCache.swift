@@ -59,7 +59,9 @@ public final class LibraryCache: Sendable {
 
     public enum Finding: Equatable, Sendable {
         case fresh, reused
+        /// The file was set aside (renamed to `movedTo`) because of `reason`.
         case setAside(reason: String, movedTo: String)
+        /// An older layout, dropped and made again.
         case rebuiltOlder(version: Int)
 
         /// Words for the status line; nil when there is nothing to say.
@@ -92,13 +94,7 @@ public final class LibraryCache: Sendable {
         path = directory.appendingPathComponent(key.fileName).path
         self.key = key
         let (opened, found) = try CacheFile.open(path)
-        var finding: Finding =
-            switch found {
-            case .fresh: .fresh
-            case .reused: .reused
-            case .setAside(let reason, let movedTo): .setAside(reason: reason, movedTo: movedTo)
-            case .rebuiltOlder(let version): .rebuiltOlder(version: version)
-            }
+        var finding = found
         // A file keyed for someone else (a hash collision, a file copied by hand) is never read.
         let owner = try? opened.read { db in try Self.meta(db) }
         if let owner, let service = owner["service"], let listener = owner["listener"], service != key.service || listener != key.listener {

@@ -41,6 +41,8 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
     private let cacheWrites: SerialWork
     /// The listener's changes, written down and sent in order, kept through an outage.
     private let outbox: OutboxSender
+    /// The whole library from the service, which then replaces the cache.
+    private let fetchWhole: @Sendable () async -> LibraryFetch
     /// `TERMPLAYER_FRAME_LOG=FILE`: one line per keypress, microseconds from reading it to its frame on
     /// the terminal, then the key; `make bench` reads it.
     private let frameLog: UnsafeMutablePointer<FILE>? = getenv("TERMPLAYER_FRAME_LOG").flatMap { fopen($0, "a") }
@@ -71,9 +73,11 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
         let cacheWrites = SerialWork()
         self.cacheWrites = cacheWrites
         outbox = OutboxSender(outbox: cache, client: client, inbox: inbox, changes: changes)
-        follower = ChangeFollower(client: client, inbox: inbox) { [client, embedded] in
+        let fetchWhole: @Sendable () async -> LibraryFetch = { [client, embedded] in
             await Self.fetchLibrary(client, isEmbedded: embedded != nil, cache: cache, writes: cacheWrites)
-        } onPage: { page in
+        }
+        self.fetchWhole = fetchWhole
+        follower = ChangeFollower(client: client, inbox: inbox, fetchLibrary: fetchWhole) { page in
             cacheWrites.enqueue { try? await cache.apply(page) }
         }
     }
@@ -87,7 +91,6 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
         follower.start()
         outbox.drain()
         defer { follower.stop() }
-        watchHealth()
         var keyRead: (at: ContinuousClock.Instant, keys: String)?
         while !quitting {
             let rendering = ContinuousClock.now
@@ -167,9 +170,9 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
     private func perform(_ effect: Effect) {
         switch effect {
         case .loadLibrary(let delay):
-            Task { [client, inbox, embedded, follower, cache, cacheWrites] in
+            Task { [inbox, follower, fetchWhole] in
                 try? await Task.sleep(for: delay)
-                Self.post(await Self.fetchLibrary(client, isEmbedded: embedded != nil, cache: cache, writes: cacheWrites), to: inbox, follower: follower)
+                Self.post(await fetchWhole(), to: inbox, follower: follower)
             }
         case .play(let songs, let index): player.play(songs.map(\.track), startingAt: index)
         case .append(let songs): player.append(songs.map(\.track))
@@ -182,14 +185,14 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
         case .setRepeat(let mode): player.setRepeat(mode)
         case .loadDemo:
             guard let embedded else { return }
-            Task { [client, inbox, follower, cache, cacheWrites] in
+            Task { [inbox, follower, fetchWhole] in
                 do {
                     let added = try await embedded.loadDemo()
                     inbox.post(.message(StatusMessage("Added \(added) demo songs.")))
                 } catch {
                     inbox.post(.message(StatusMessage("Could not add the demo songs: \(error)", isError: true)))
                 }
-                Self.post(await Self.fetchLibrary(client, isEmbedded: true, cache: cache, writes: cacheWrites), to: inbox, follower: follower)
+                Self.post(await fetchWhole(), to: inbox, follower: follower)
             }
         case .quit:
             quitting = true
@@ -282,7 +285,8 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
             // Decoding and indexing freed far more than the library keeps.
             SystemMemory.releaseFreed()
             writes.enqueue {
-                try? await cache.replace(songs: library.order(.title).map { library.songs[$0] }, genres: genreNames, position: listing.position, catalog: listing.catalog)
+                // Built just now, its slots are the listing's title order: the array itself, not a copy.
+                try? await cache.replace(songs: library.songs, genres: genreNames, position: listing.position, catalog: listing.catalog)
             }
             let actions = [Action.libraryLoaded(library)] + (isEmbedded && library.isEmpty ? [.libraryIsEmptyAndLocal] : [])
             return LibraryFetch(actions: actions, loaded: true, position: listing.position, catalog: listing.catalog)
@@ -299,10 +303,11 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
     }
 
     /// The cached library at once, then the feed from where it stood; with none cached, the library from
-    /// the service as on a first start.
+    /// the service as on a first start. The service's health is watched once a library is posted, so an
+    /// unreachable one finds the cached library on screen and marks it offline.
     private func startLibrary() {
         if let problem = cache.finding.message { dispatch(.message(StatusMessage(problem, isError: true))) }
-        Task { [self, client, inbox, embedded, follower, cache, cacheWrites] in
+        Task { [self, inbox, embedded, follower, cache, fetchWhole] in
             // A cache with no position cannot be caught up from the feed: it is only worth a full fetch.
             if let cached = try? await cache.load(), cached.position != nil, !(cached.songs.isEmpty && embedded != nil) {
                 inbox.post(.libraryLoaded(Library(songs: cached.songs, genreNames: cached.genres)))
@@ -311,8 +316,9 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
                 inbox.post(.message(StatusMessage("The library as cached\(when); catching up with \(self.serverLabel)")))
                 follower.libraryPosted(at: cached.position, catalog: cached.catalog)
             } else {
-                Self.post(await Self.fetchLibrary(client, isEmbedded: embedded != nil, cache: cache, writes: cacheWrites), to: inbox, follower: follower)
+                Self.post(await fetchWhole(), to: inbox, follower: follower)
             }
+            watchHealth()
         }
     }
 
