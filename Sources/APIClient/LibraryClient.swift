@@ -38,7 +38,9 @@ public struct LibraryClient: Sendable {
     public func songsListing<Row: Decodable & Sendable>(_ query: SongQuery = SongQuery(), as row: Row.Type) async throws(APIClientError) -> Listing<Row> {
         let response = try await send(TransferRequest(url: server + APIPath.songs + Self.queryString(query.parameters), headers: headers()))
         let rows = try decode(response, as: [Row].self)
-        return Listing(rows: rows, position: response.header(APIPath.changesPositionHeader).flatMap { Int($0) })
+        return Listing(
+            rows: rows, position: response.header(APIPath.changesPositionHeader).flatMap { Int($0) },
+            catalog: response.header(APIPath.catalogIdentityHeader))
     }
 
     public func song(_ id: BundleID) async throws(APIClientError) -> Song {
@@ -229,9 +231,12 @@ public struct Listing<Row: Sendable>: Sendable {
     public var rows: [Row]
     /// `X-Changes-Position`; nil from a service without the feed.
     public var position: Int?
+    /// `X-Catalog-Id`: which catalog the rows are from, so a cache of another is never applied; nil from an older service.
+    public var catalog: String?
 
-    public init(rows: [Row], position: Int?) {
+    public init(rows: [Row], position: Int?, catalog: String? = nil) {
         self.rows = rows
         self.position = position
+        self.catalog = catalog
     }
 }
