@@ -256,16 +256,18 @@ def rows(work, binary, Server, tone_mp3, write_bundles, sizes=(100_000, 1_000_00
         library = work / f"library-{count}"
         seeded = seed_library(library, count, song, facts, Server, write_bundles)
         server = Server(library, "--token", TOKEN)
-        server.get("/healthz")
-        walk = wait_until_idle(server.process.pid, quiet=3.0, timeout=1800)
-        if server.song_count() != count:
-            sys.exit(f"bench: the service lists {server.song_count()} songs, not the {count} seeded")
-        print(f"bench: live, {count:,} songs: seeded in {seeded:.0f} s, start-up walk {walk:.0f} s", file=sys.stderr)
-        results[count] = measure_service(server, library, count, seconds, work)
-        results[count]["walk"] = walk
-        if count == min(sizes) and uploads and shutil.which("tmux"):
-            latency = change_latency(binary, server, library, count, uploads, tone_mp3(work, 5), work)
-        server.stop()
+        try:
+            server.get("/healthz")
+            walk = wait_until_idle(server.process.pid, quiet=3.0, timeout=1800)
+            if server.song_count() != count:
+                sys.exit(f"bench: the service lists {server.song_count()} songs, not the {count} seeded")
+            print(f"bench: live, {count:,} songs: seeded in {seeded:.0f} s, start-up walk {walk:.0f} s", file=sys.stderr)
+            results[count] = measure_service(server, library, count, seconds, work)
+            results[count]["walk"] = walk
+            if count == min(sizes) and uploads and shutil.which("tmux"):
+                latency = change_latency(binary, server, library, count, uploads, tone_mp3(work, 5), work)
+        finally:
+            server.stop()
         shutil.rmtree(library, ignore_errors=True)
 
     out = []
