@@ -94,10 +94,10 @@ end
 """
 
 
-def wrk(url, seconds, script=None):
-    """p50 and p99 in ms and requests/s over one connection, as wrk --latency reports them; non-2xx answers
-    end the run."""
-    command = ["wrk", "-t1", "-c1", f"-d{seconds}s", "--latency"]
+def wrk(url, seconds, script=None, connections=1):
+    """p50 and p99 in ms and requests/s over `connections` (one by default), as wrk --latency reports them;
+    non-2xx answers end the run."""
+    command = ["wrk", f"-t{min(connections, 2)}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if script:
         command += ["-s", str(script)]
     output = subprocess.run(command + [url], check=True, capture_output=True, text=True).stdout

@@ -237,7 +237,7 @@ public struct Listing<Row: Sendable>: Sendable {
     public var rows: [Row]
     /// `X-Changes-Position`; nil from a service without the feed.
     public var position: Int?
-    /// `X-Catalog-Id`: which catalog answered; nil from a service that does not say.
+    /// `X-Catalog-Id`: which catalog the rows are from, so a cache of another is never applied; nil from an older service.
     public var catalog: String?
 
     public init(rows: [Row], position: Int?, catalog: String? = nil) {

@@ -175,5 +175,15 @@ enum CatalogSchema {
                         primaryKey: ["position"])),
             ]
         ),
+        CatalogMigration(
+            version: 4, name: "the catalog's identity",
+            steps: [
+                // One row, made with the catalog (or on upgrade), so every replica reports the same identity and a
+                // client's cache of this catalog is never taken for another's. The UUID is drawn when the step runs:
+                // a replica that loses the race to migrate rolls its own back with the migration's record.
+                .table(SQLTable("catalog_identity", columns: [SQLColumn("one", .integer), SQLColumn("id", idKey)], primaryKey: ["one"])),
+                .made { ["INSERT INTO catalog_identity (one, id) VALUES (1, \(UUID().uuidString.lowercased()))"] },
+            ]
+        ),
     ]
 }

@@ -47,6 +47,10 @@ public protocol CatalogStore: Sendable {
     /// Lets go of connections when the service stops; nothing is called afterwards.
     func close()
 
+    /// The catalog's identity: a random UUID made once with the catalog and the same on every replica, so a
+    /// client's cache of one catalog is never mixed with another's behind the same URL. It never changes.
+    func identity() async throws(CatalogError) -> String
+
     // MARK: Listeners
 
     /// Every account, the local listener's included, by name.

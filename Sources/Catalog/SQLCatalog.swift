@@ -58,6 +58,14 @@ public final class SQLCatalog: CatalogStore {
         })
     }
 
+    public func identity() async throws(CatalogError) -> String {
+        let ids = try await engine.fetch("SELECT id FROM catalog_identity WHERE one = 1", SQLContext("read identity", table: "catalog_identity")) {
+            row throws(CatalogError) in try row.text()
+        }
+        guard let id = ids.first else { throw .corruptRow(table: "catalog_identity", detail: "no identity: the catalog was not migrated") }
+        return id
+    }
+
     // MARK: Genres
 
     public func genres() async throws(CatalogError) -> [Genre] {

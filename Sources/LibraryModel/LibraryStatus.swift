@@ -34,13 +34,16 @@ public struct LibraryStatus: Codable, Hashable, Sendable {
     public var storage: String
     public var catalog: String
     public var problems: [BundleProblem]
+    /// The catalog's identity (as in `X-Catalog-Id`); optional, so statuses from older services still decode.
+    public var catalogId: String?
 
-    public init(songs: Int, genres: Int, storage: String, catalog: String, problems: [BundleProblem]) {
+    public init(songs: Int, genres: Int, storage: String, catalog: String, problems: [BundleProblem], catalogId: String? = nil) {
         self.songs = songs
         self.genres = genres
         self.storage = storage
         self.catalog = catalog
         self.problems = problems
+        self.catalogId = catalogId
     }
 }
 

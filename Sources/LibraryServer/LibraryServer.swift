@@ -106,6 +106,8 @@ public struct PreparedServer: Sendable {
     public let token: String
     /// Set when the token was generated now, so the caller can tell the user where it is.
     public let createdTokenFile: FilePath?
+    /// The catalog's identity, as every answer names it in `X-Catalog-Id`.
+    public let catalogIdentity: String
     let address: String
 
     /// Serves until the calling task is cancelled, leaving signals to the program it is embedded in (the UI).
@@ -186,8 +188,10 @@ public enum LibraryServer {
         } catch {
             throw .catalog(error)
         }
+        let catalogIdentity: String
         do {
             try await catalog.migrate()
+            catalogIdentity = try await catalog.identity()
         } catch {
             catalog.close()
             throw .catalog(error)
@@ -208,7 +212,7 @@ public enum LibraryServer {
         let accounts = Accounts(catalog: catalog, serviceToken: token, sealer: sealer, isLoopbackOnly: Self.isLoopback(options.host))
         let routes = LibraryRoutes(
             library: service, accounts: accounts, links: try mediaLinks(options, bucket: bucket),
-            fallbackHost: "\(options.host):\(options.port)", listingPageSize: options.listingPageSize)
+            fallbackHost: "\(options.host):\(options.port)", catalogIdentity: catalogIdentity, listingPageSize: options.listingPageSize)
         let application = Application(
             router: routes.makeRouter(),
             configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: "termplayer"),
@@ -217,7 +221,7 @@ public enum LibraryServer {
             logger: logger
         )
         return PreparedServer(
-            application: application, library: service, token: token, createdTokenFile: createdTokenFile,
+            application: application, library: service, token: token, createdTokenFile: createdTokenFile, catalogIdentity: catalogIdentity,
             address: "\(options.host):\(options.port)")
     }
 

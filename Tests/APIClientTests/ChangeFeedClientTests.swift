@@ -11,7 +11,7 @@ import Testing
 /// the service): the query it sends, the page it decodes, 410 told apart, the listing's position.
 @Suite("The change feed in the API client")
 struct ChangeFeedClientTests {
-    /// A stand-in with `GET /songs` (position 41) and `GET /changes`, which answers 410 before position
+    /// A stand-in with `GET /songs` (position 41, catalog …0041) and `GET /changes`, which answers 410 before position
     /// 10 and otherwise one change after `since`; it records each query.
     static func withStandIn(_ body: @escaping @Sendable (LibraryClient, Queries) async throws -> Void) async throws {
         let queries = Queries()
@@ -21,6 +21,7 @@ struct ChangeFeedClientTests {
             var headers = HTTPFields()
             headers[.contentType] = "application/json"
             if let name = HTTPField.Name(APIPath.changesPositionHeader) { headers[name] = "41" }
+            if let name = HTTPField.Name(APIPath.catalogIdentityHeader) { headers[name] = "3f2b7c1e-0000-4000-8000-000000000041" }
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode([song]))))
         }
         router.get("/changes") { request, _ -> Response in
@@ -60,11 +61,12 @@ struct ChangeFeedClientTests {
         }
     }
 
-    @Test("the songs listing comes with the feed position it was read at, from the same response")
+    @Test("the songs listing comes with the feed position it was read at and the catalog it is from, from the same response")
     func listingPosition() async throws {
         try await Self.withStandIn { client, queries in
             let listing = try await client.songsListing(as: Song.self)
             #expect(listing.rows.map(\.id) == ["a"] && listing.position == 41)
+            #expect(listing.catalog == "3f2b7c1e-0000-4000-8000-000000000041")
             #expect(try await client.songs(as: Song.self).map(\.id) == ["a"])
             #expect(queries.list.withLock { $0 }.isEmpty, "no second request")
         }

@@ -13,18 +13,26 @@ enum CatalogImplementations {
     static let all: [String] = TestServices.postgresURL == nil ? ["SQLite"] : ["SQLite", "PostgreSQL"]
 
     static func make(_ name: String) async throws -> any CatalogStore {
+        let catalog = try open(name, at: try await freshLocation(name))
+        try await catalog.migrate()
+        return catalog
+    }
+
+    /// Where a new, empty catalog of this implementation can be made: an SQLite file's path, a PostgreSQL URL.
+    static func freshLocation(_ name: String) async throws -> String {
         switch name {
-        case "SQLite":
-            let folder = try Fixtures.temporaryDirectory("catalog")
-            let catalog = SQLCatalog(engine: try SQLiteEngine(path: FilePath(folder.appendingPathComponent("catalog.sqlite").path)))
-            try await catalog.migrate()
-            return catalog
-        case "PostgreSQL":
-            let catalog = SQLCatalog(engine: try PostgresEngine(url: try await TestDatabase.create(), logger: TestDatabase.logger))
-            try await catalog.migrate()
-            return catalog
-        default:
-            throw Fixtures.FixtureError.missing("catalog implementation \(name)")
+        case "SQLite": try Fixtures.temporaryDirectory("catalog").appendingPathComponent("catalog.sqlite").path
+        case "PostgreSQL": try await TestDatabase.create()
+        default: throw Fixtures.FixtureError.missing("catalog implementation \(name)")
+        }
+    }
+
+    /// A store on the catalog at `location`, not yet migrated; opening one location twice is a reopen, or a second replica.
+    static func open(_ name: String, at location: String) throws -> SQLCatalog {
+        switch name {
+        case "SQLite": SQLCatalog(engine: try SQLiteEngine(path: FilePath(location)))
+        case "PostgreSQL": SQLCatalog(engine: try PostgresEngine(url: location, logger: TestDatabase.logger))
+        default: throw Fixtures.FixtureError.missing("catalog implementation \(name)")
         }
     }
 }

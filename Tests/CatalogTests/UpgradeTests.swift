@@ -44,9 +44,13 @@ struct UpgradeTests {
         #expect(try await catalog.user(id: UserRecord.localID)?.isLocal == true)
         try await catalog.setLiked(true, songID: "null-sinks-first-light", userID: UserRecord.localID, at: Date())
         #expect(try await catalog.smartList(.liked, userID: UserRecord.localID, limit: 10).map(\.song?.title) == ["First Light"])
+        // The upgrade gave the catalog an identity, which migrating again keeps.
+        let identity = try await catalog.identity()
+        #expect(UUID(uuidString: identity) != nil)
         // Migrating again changes nothing.
         try await catalog.migrate()
         #expect(try await catalog.songCount() == 9)
+        #expect(try await catalog.identity() == identity)
     }
 
     @Test("an SQLite catalog migrated by GRDB's migrator is adopted, not migrated again")

@@ -81,6 +81,23 @@ struct ChangeFeedTests {
         }
     }
 
+    @Test("an anonymous page asked again is the same until the feed moves, then shows the subject as it is now")
+    func keptPages() async throws {
+        let library = try await TestLibrary()
+        try await library.live { client in
+            let start = try Self.page(try await client.get("/changes?since=latest")).next
+            try await Self.upload(try BundleFixture(id: "kept", title: "First Title"), client)
+            let first = try await client.get("/changes?since=\(start)&wait=0")
+            let again = try await client.get("/changes?since=\(start)&wait=0")
+            #expect(first.text == again.text)
+            #expect(try Self.page(first).changes.last?.song?.title == "First Title")
+            try await Self.upload(try BundleFixture(id: "kept", title: "Second Title"), client)
+            let moved = try Self.page(try await client.get("/changes?since=\(start)&wait=0"))
+            #expect(moved.changes.map(\.id) == ["kept"] && moved.changes.last?.song?.title == "Second Title", "\(moved)")
+            #expect(moved.next > (try Self.page(first).next))
+        }
+    }
+
     @Test("a cursor the feed no longer holds, or never did, is 410; bad parameters are 400")
     func badCursors() async throws {
         let library = try await TestLibrary()

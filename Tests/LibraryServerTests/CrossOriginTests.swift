@@ -16,7 +16,7 @@ struct CrossOriginTests {
     static func expectReadable(_ response: TestResponse, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(response.headers[.accessControlAllowOrigin] == "*", "\(what)", sourceLocation: sourceLocation)
         let exposed = Set((response.headers[.accessControlExposeHeaders] ?? "").split(separator: ",").map { $0.trimmingSpaces().lowercased() })
-        let wanted: Set<String> = ["content-range", "accept-ranges", "content-length", "etag", "last-modified", "retry-after", "x-changes-position"]
+        let wanted: Set<String> = ["content-range", "accept-ranges", "content-length", "etag", "last-modified", "retry-after", "x-changes-position", "x-catalog-id"]
         #expect(wanted.isSubset(of: exposed), "\(what) exposes \(exposed)", sourceLocation: sourceLocation)
     }
 

@@ -28,7 +28,7 @@ struct OpenAPITests {
         let accounts = Accounts(
             catalog: library.service.catalog, serviceToken: "t", sealer: try PasswordSealer(hexKey: String(repeating: "ab", count: 32)),
             isLoopbackOnly: true)
-        let router = LibraryRoutes(library: library.service, accounts: accounts, links: MediaLinks(), fallbackHost: "localhost").makeRouter()
+        let router = LibraryRoutes(library: library.service, accounts: accounts, links: MediaLinks(), fallbackHost: "localhost", catalogIdentity: library.prepared.catalogIdentity).makeRouter()
         let routed = Set(router.routes.map { route in
             let path = route.path.description.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
             return "\(route.method.rawValue) /\(path.joined(separator: "/"))"

@@ -19,12 +19,16 @@ struct TestLibrary {
     var bucketFolder: URL { folder.appendingPathComponent("bucket") }
     var service: LibraryService { prepared.library }
 
-    init(publicBaseURL: String? = nil, watchMode: LocalBucket.WatchMode = .automatic, listingPageSize: Int = 1000, scanAtStart: Bool = true) async throws {
-        folder = try Fixtures.temporaryDirectory("library")
+    /// A service on `folder` when given (another service on a library already made), else on a fresh one.
+    init(
+        folder: URL? = nil, publicBaseURL: String? = nil, watchMode: LocalBucket.WatchMode = .automatic, listingPageSize: Int = 1000,
+        scanAtStart: Bool = true
+    ) async throws {
+        self.folder = try folder ?? Fixtures.temporaryDirectory("library")
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         var options = ServeOptions(
-            library: LocalLibrary(root: FilePath(folder.path)), port: 0, publicBaseURL: publicBaseURL,
+            library: LocalLibrary(root: FilePath(self.folder.path)), port: 0, publicBaseURL: publicBaseURL,
             token: Self.token, watchMode: watchMode)
         options.listingPageSize = listingPageSize
         options.scanAtStart = scanAtStart

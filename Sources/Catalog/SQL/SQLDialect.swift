@@ -116,6 +116,7 @@ extension SQLDialect {
         case .column(let column, let table): [addColumn(column, to: table)]
         case .statement(let statement): [statement]
         case .perDialect(let make): make(self)
+        case .made(let make): make()
         }
     }
 }
@@ -196,6 +197,9 @@ public enum SchemaStep: Sendable {
     case statement(SQL)
     /// A step the engines spell too differently for the words above; kept rare.
     case perDialect(@Sendable (any SQLDialect) -> [SQL])
+    /// Statements made afresh each time the step is applied, for values that must differ per database (a random
+    /// identity) rather than be fixed once per process with the schema.
+    case made(@Sendable () -> [SQL])
 }
 
 /// `INSERT … ON CONFLICT`, the upsert SQLite and PostgreSQL share; MySQL's dialect spells its own.

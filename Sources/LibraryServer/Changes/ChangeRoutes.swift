@@ -48,8 +48,24 @@ extension LibraryRoutes {
     @Sendable func changes(_ request: Request, context: LibraryRequestContext) async throws -> Response {
         let listener = try await identifiedListener(context)
         let ask = try await feedRequest(request)
+        let base = baseURL(of: request)
+        // Every client a change wakes asks for the same page: an anonymous one is written once and kept until
+        // the feed moves on. Only pages with something in them, so a long-poll at the end still waits.
+        var hot: (key: String, position: Int)?
+        if listener == nil {
+            let latest = try await feedPosition()
+            if ask.since < latest {
+                let key = "\(base) changes \(ask.since) \(ask.limit)"
+                hot = (key, latest)
+                if let page = hotListings.page(for: key, at: latest) {
+                    return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: page))
+                }
+            }
+        }
         let page = try await feedPage(after: ask.since, limit: ask.limit, wait: .seconds(ask.wait), for: listener, request: request)
-        return try JSONResponse.encoding(page)
+        let bytes = ByteBuffer(bytes: try ChangeJSON(base: base, links: links).page(page))
+        if let hot { hotListings.keep(bytes, for: hot.key, at: hot.position) }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: bytes))
     }
 
     /// The same feed as events: `id:` is each change's position (`Last-Event-ID` resumes after it), the
@@ -59,8 +75,7 @@ extension LibraryRoutes {
         let ask = try await feedRequest(request, sinceHeader: Self.lastEventID.flatMap { request.headers[$0] }, defaultWait: 0)
         // The cursor is checked before the stream starts, so an expired one is a proper 410.
         let opening = try await feedPage(after: ask.since, limit: ask.limit, wait: .zero, for: listener, request: request)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        let json = ChangeJSON(base: baseURL(of: request), links: links)
         let body = ResponseBody { [self] writer in
             var first = opening
             var cursor = ask.since
@@ -69,8 +84,9 @@ extension LibraryRoutes {
             while !Task.isCancelled, !Task.isShuttingDownGracefully {
                 var text = ""
                 for change in first.changes {
-                    let data = String(decoding: try encoder.encode(change), as: UTF8.self)
-                    text += "id: \(change.position)\nevent: change\ndata: \(data)\n\n"
+                    var data: [UInt8] = []
+                    try json.append(change, to: &data)
+                    text += "id: \(change.change.position)\nevent: change\ndata: \(String(decoding: data, as: UTF8.self))\n\n"
                 }
                 if text.isEmpty { text = ": keep-alive\n\n" }
                 try await writer.write(ByteBuffer(string: text))
@@ -89,7 +105,7 @@ extension LibraryRoutes {
 
     /// The changes after `position` the listener may see, waiting up to `wait` when there are none.
     /// A position the feed no longer holds (or never held: another catalog's) is 410: sync whole.
-    func feedPage(after position: Int, limit: Int, wait: Duration, for listener: UserRecord?, request: Request) async throws -> ChangePage {
+    func feedPage(after position: Int, limit: Int, wait: Duration, for listener: UserRecord?, request: Request) async throws -> FeedPage {
         let catalog = library.catalog
         var bounds = try await catalogCall { try await catalog.changeBounds() }
         if position > bounds.latest || (bounds.oldest.map { position < $0 - 1 } ?? false) {
@@ -105,11 +121,11 @@ extension LibraryRoutes {
         // Changes up to `latest` were all committed when it was read, so a page short of the limit has
         // seen them all: the cursor moves to it even past changes this caller may not see.
         let next = more ? (records.last?.position ?? position) : max(latest, records.last?.position ?? position)
-        return ChangePage(changes: try await describe(records, for: listener, request: request), next: next, more: more)
+        return FeedPage(changes: try await describe(records, for: listener), next: next, more: more)
     }
 
     /// Each change with its subject as it is now, the latest of each subject only.
-    private func describe(_ records: [ChangeRecord], for listener: UserRecord?, request: Request) async throws(APIError) -> [Change] {
+    private func describe(_ records: [ChangeRecord], for listener: UserRecord?) async throws(APIError) -> [FeedChange] {
         var latestOf: [String: Int] = [:]
         for (index, record) in records.enumerated() { latestOf["\(record.kind.rawValue) \(record.subject)"] = index }
         let kept = records.enumerated().filter { latestOf["\($0.element.kind.rawValue) \($0.element.subject)"] == $0.offset }.map(\.element)
@@ -123,13 +139,14 @@ extension LibraryRoutes {
             marks = try await catalogCall { try await catalog.marks(userID: listener.id, songIDs: songIDs + markedIDs) }
         }
         let genres = kept.contains { $0.kind == .genre } ? try await catalogCall { try await catalog.genres() } : []
-        let base = baseURL(of: request)
-        var changes: [Change] = []
+        var changes: [FeedChange] = []
         for record in kept {
             var change = Change(position: record.position, at: ISOTime.format(record.at), kind: Change.Kind(record.kind), id: record.subject)
             switch record.kind {
             case .song:
-                change.song = songs[record.subject].map { SongJSON.song($0, base: base, links: links, marks: listener == nil ? nil : marks[record.subject] ?? .empty) }
+                let listing = songs[record.subject]
+                changes.append(FeedChange(change: change, song: listing, marks: listener == nil || listing == nil ? nil : marks[record.subject] ?? .empty))
+                continue
             case .genre:
                 guard let genre = genres.first(where: { SearchKey.fold($0.genre) == record.subject }) else { continue }
                 change.id = "\(genre.genreid)"
@@ -141,7 +158,7 @@ extension LibraryRoutes {
                 let playlist = try await catalogCall { try await catalog.playlist(id: record.subject) }
                 if let playlist, playlist.isPublic || playlist.ownerID == listener?.id { change.playlist = ListenerRoutes.summary(playlist) }
             }
-            changes.append(change)
+            changes.append(FeedChange(change: change))
         }
         return changes
     }

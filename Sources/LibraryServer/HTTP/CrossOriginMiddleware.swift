@@ -16,7 +16,7 @@ struct CrossOriginMiddleware<Context: RequestContext>: RouterMiddleware {
     static var allowedHeaders: String { "Authorization, Content-Type, Range, If-None-Match, If-Range, Last-Event-ID" }
     /// What a page's script may read of a response, besides the always-readable basics.
     static var exposedHeaders: String {
-        "Content-Range, Accept-Ranges, Content-Length, ETag, Last-Modified, Retry-After, X-Changes-Position"
+        "Content-Range, Accept-Ranges, Content-Length, ETag, Last-Modified, Retry-After, X-Changes-Position, X-Catalog-Id"
     }
     /// A day: how long a browser may reuse a preflight's answer (Chromium caps it at two hours).
     static var maxAge: String { "86400" }

@@ -5,7 +5,8 @@ import Synchronization
 /// page asked again (the original web page polling `/songs?genre=Rock&limit=100`) is answered from
 /// memory, and `If-None-Match` with the feed's position is a 304 without reading the catalog at all.
 /// Signed-in listings carry the caller's play counts, which move without a feed change, so they are
-/// never kept.
+/// never kept. Anonymous pages of the change feed are kept the same way: every client a change wakes asks
+/// for the same page.
 final class HotListings: Sendable {
     /// Pages larger than this are not kept (a whole 100,000-song listing is streamed every time).
     static let largestPage = 256 << 10

@@ -17,11 +17,16 @@ public struct LibraryRoutes: Sendable {
     let fallbackHost: String
     /// Songs read from the catalog per round trip while streaming a listing: bounds memory per request.
     let listingPageSize: Int
+    /// The catalog's identity, read once at start: it never changes.
+    let catalogIdentity: String
     let covers = ScaledCovers()
     let hotListings = HotListings()
 
-    public init(library: LibraryService, accounts: Accounts, links: MediaLinks, fallbackHost: String, listingPageSize: Int = 1000) {
+    public init(
+        library: LibraryService, accounts: Accounts, links: MediaLinks, fallbackHost: String, catalogIdentity: String, listingPageSize: Int = 1000
+    ) {
         self.library = library
+        self.catalogIdentity = catalogIdentity
         self.accounts = accounts
         self.links = links
         self.fallbackHost = fallbackHost
@@ -31,6 +36,7 @@ public struct LibraryRoutes: Sendable {
     /// A router with every route, CORS for pages on other origins, error rendering and HEAD for every GET.
     public func makeRouter() -> Router<LibraryRequestContext> {
         let router = Router(context: LibraryRequestContext.self, options: .autoGenerateHeadEndpoints)
+        router.add(middleware: CatalogIdentityMiddleware(identity: catalogIdentity))
         router.add(middleware: CrossOriginMiddleware())
         router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: CallerMiddleware(accounts: accounts))
@@ -174,7 +180,9 @@ public struct LibraryRoutes: Sendable {
     }
 
     @Sendable func status(_ request: Request, context: LibraryRequestContext) async throws -> Response {
-        try Self.json(encoding: try await library.status())
+        var status = try await library.status()
+        status.catalogId = catalogIdentity
+        return try Self.json(encoding: status)
     }
 
     // MARK: Media

@@ -9,7 +9,7 @@ enum OpenAPIDocument {
       "info": {
         "title": "TermPlayer library service",
         "version": "1.0.0",
-        "description": "Songs, genres and their media, ingested from bundles (<id>.json + <id>.mp3 + optional <id>.jpg/.png) stored in a bucket; and each listener's likes, ratings, plays and playlists. Reads of the library are open; changing it needs the service's bearer token. Listener routes act as the caller: a login token (POST /login), an API key, HTTP Basic, or the service's token (the machine owner's local listener, which is also every request's when no accounts exist and the service listens on loopback only)."
+        "description": "Songs, genres and their media, ingested from bundles (<id>.json + <id>.mp3 + optional <id>.jpg/.png) stored in a bucket; and each listener's likes, ratings, plays and playlists. Reads of the library are open; changing it needs the service's bearer token. Listener routes act as the caller: a login token (POST /login), an API key, HTTP Basic, or the service's token (the machine owner's local listener, which is also every request's when no accounts exist and the service listens on loopback only). Every answer names the catalog in X-Catalog-Id."
       },
       "paths": {
         "/songs": {
@@ -26,7 +26,7 @@ enum OpenAPIDocument {
               {"name": "If-None-Match", "in": "header", "description": "An anonymous listing's ETag: 304 while the feed has not moved", "schema": {"type": "string"}}
             ],
             "responses": {
-              "200": {"description": "Songs", "headers": {"X-Changes-Position": {"$ref": "#/components/headers/ChangesPosition"}, "ETag": {"description": "Anonymous listings only: the feed's position and the query", "schema": {"type": "string"}}}, "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Song"}}}}},
+              "200": {"description": "Songs", "headers": {"X-Changes-Position": {"$ref": "#/components/headers/ChangesPosition"}, "X-Catalog-Id": {"$ref": "#/components/headers/CatalogId"}, "ETag": {"description": "Anonymous listings only: the feed's position and the query", "schema": {"type": "string"}}}, "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Song"}}}}},
               "304": {"description": "Not modified (If-None-Match)"},
               "400": {"$ref": "#/components/responses/Error"}
             }
@@ -49,7 +49,7 @@ enum OpenAPIDocument {
             "summary": "List genres ordered by id, with song counts",
             "operationId": "listGenres",
             "responses": {
-              "200": {"description": "Genres", "headers": {"X-Changes-Position": {"$ref": "#/components/headers/ChangesPosition"}}, "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Genre"}}}}}
+              "200": {"description": "Genres", "headers": {"X-Changes-Position": {"$ref": "#/components/headers/ChangesPosition"}, "X-Catalog-Id": {"$ref": "#/components/headers/CatalogId"}}, "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Genre"}}}}}
             }
           }
         },
@@ -64,7 +64,7 @@ enum OpenAPIDocument {
               {"name": "wait", "in": "query", "description": "Seconds to wait for a change when there is none", "schema": {"type": "integer", "minimum": 0, "maximum": 60, "default": 25}}
             ],
             "responses": {
-              "200": {"description": "A page of changes", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ChangePage"}}}},
+              "200": {"description": "A page of changes", "headers": {"X-Catalog-Id": {"$ref": "#/components/headers/CatalogId"}}, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ChangePage"}}}},
               "400": {"$ref": "#/components/responses/Error"},
               "410": {"description": "The feed no longer holds that position (or never did): fetch the listing again and follow from its X-Changes-Position", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
             }
@@ -631,7 +631,8 @@ enum OpenAPIDocument {
       "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "The service's token (the machine's owner), a login token from POST /login, or an API key"}, "basic": {"type": "http", "scheme": "basic"}},
         "headers": {
-          "ChangesPosition": {"description": "The change feed's position when the listing was read: follow /changes from it", "schema": {"type": "integer"}}
+          "ChangesPosition": {"description": "The change feed's position when the listing was read: follow /changes from it", "schema": {"type": "integer"}},
+          "CatalogId": {"description": "The catalog's identity, on every answer: a UUID made once with the catalog, the same on every replica; a client's cache of another catalog must not be used", "schema": {"type": "string", "format": "uuid"}}
         },
         "parameters": {
           "BundleID": {"name": "id", "in": "path", "required": true, "description": "Letters, digits, '-', '_' and '.', not starting with '.', at most 128", "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$"}},
@@ -708,7 +709,8 @@ enum OpenAPIDocument {
               "genres": {"type": "integer"},
               "storage": {"type": "string"},
               "catalog": {"type": "string"},
-              "problems": {"type": "array", "items": {"$ref": "#/components/schemas/BundleProblem"}}
+              "problems": {"type": "array", "items": {"$ref": "#/components/schemas/BundleProblem"}},
+              "catalogId": {"type": "string", "format": "uuid", "description": "The catalog's identity, as in X-Catalog-Id"}
             }
           },
           "Listener": {

@@ -46,6 +46,9 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
     /// `TERMPLAYER_FRAME_LOG=FILE`: one line per keypress, microseconds from reading it to its frame on
     /// the terminal, then the key; `make bench` reads it.
     private let frameLog: UnsafeMutablePointer<FILE>? = getenv("TERMPLAYER_FRAME_LOG").flatMap { fopen($0, "a") }
+    /// `TERMPLAYER_CHANGE_LOG=FILE`: after the frame that first shows a page of the change feed, one line of the
+    /// wall-clock time in µs and the page's ids, so a benchmark can time a change from its commit to the screen.
+    private let changeLog: UnsafeMutablePointer<FILE>? = getenv("TERMPLAYER_CHANGE_LOG").flatMap { fopen($0, "a") }
 
     /// What the terminal was found to show, before the loop started.
     struct ArtStart {
@@ -92,6 +95,7 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
         outbox.drain()
         defer { follower.stop() }
         var keyRead: (at: ContinuousClock.Instant, keys: String)?
+        var changesToLog: [String] = []
         while !quitting {
             let rendering = ContinuousClock.now
             let frame = Renderer.render(state)
@@ -108,6 +112,11 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
                 fflush(frameLog)
                 keyRead = nil
             }
+            if !changesToLog.isEmpty, let changeLog {
+                fputs("\(Int((Date().timeIntervalSince1970 * 1_000_000).rounded())) \(changesToLog.joined(separator: " "))\n", changeLog)
+                fflush(changeLog)
+                changesToLog = []
+            }
             let wake = inbox.sleep(untilInputOr: nextTick())
             if wake.quit { break }
             if wake.resized, screen.updateSize() {
@@ -118,7 +127,10 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
             for key in keys {
                 dispatch(key.map(Action.key) ?? .resized(width: screen.width, height: screen.height))
             }
-            for action in inbox.drain() { dispatch(action) }
+            for action in inbox.drain() {
+                if changeLog != nil, case .changesArrived(let page) = action { changesToLog += page.changes.map(\.id) }
+                dispatch(action)
+            }
             let snapshot = player.snapshot
             plays.observe(snapshot, monotonic: Self.monotonicSeconds())
             // The engine posts an event before the snapshot that shows it, so these are every track change
