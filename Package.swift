@@ -201,6 +201,7 @@ let package = Package(
                 "HeadlessPlayback",
                 "TerminalUI",
                 "LibraryCache",
+                "SongCache",
                 "OSThreads",
                 "MPEGAudio",
                 "CurlTransfer",

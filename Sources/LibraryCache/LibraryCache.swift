@@ -18,9 +18,18 @@ public struct CacheKey: Sendable, Hashable {
 
     /// The file's name: readable enough to find by hand, unique by a hash of the whole key.
     var fileName: String {
+        "library-\(readableHost)-\(Self.fingerprint("\(service)\n\(listener)")).sqlite"
+    }
+
+    /// The offline song cache's folder: one per service, shared by its listeners (a song's bytes are
+    /// the same whoever plays it).
+    public var songFolderName: String {
+        "songs-\(readableHost)-\(Self.fingerprint(service))"
+    }
+
+    private var readableHost: String {
         let host = URLComponents(string: service)?.host ?? "local"
-        let readable = String(host.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) ? Character($0) : "-" }.prefix(40))
-        return "library-\(readable)-\(Self.fingerprint("\(service)\n\(listener)")).sqlite"
+        return String(host.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) ? Character($0) : "-" }.prefix(40))
     }
 
     /// A short stable hash (FNV-1a; stable across runs, unlike `Hasher`), to name a listener by their

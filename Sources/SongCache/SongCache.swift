@@ -163,6 +163,11 @@ public final class SongCache: Sendable {
         try index.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM pins WHERE song_id = ?)", arguments: [songID]) ?? false }
     }
 
+    /// Every pinned song, cached or not: what the UI marks as kept for offline.
+    public func pinnedSongIDs() throws(SongCacheError) -> Set<String> {
+        try index.read { db in Set(try String.fetchAll(db, sql: "SELECT song_id FROM pins")) }
+    }
+
     /// Pinned songs with no copy yet, oldest pin first: what to fetch while the service is reachable.
     public func pinnedSongsNotCached() throws(SongCacheError) -> [String] {
         try index.read { db in

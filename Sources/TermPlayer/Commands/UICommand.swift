@@ -6,6 +6,7 @@ import LibraryCache
 import LibraryServer
 import OSThreads
 import PlayerCore
+import SongCache
 import SystemPackage
 import TerminalArt
 import TerminalUI
@@ -55,7 +56,8 @@ struct UICommand: AsyncParsableCommand {
         }
         let serverURL = client.server
         defer { embedded?.stop() }
-        let cache = try Self.openCache(Self.cacheKey(server: serverURL, embedded: embedded != nil, library: folder))
+        let cacheKey = Self.cacheKey(server: serverURL, embedded: embedded != nil, library: folder)
+        let cache = try Self.openCache(cacheKey)
 
         let environment = ProcessInfo.processInfo.environment
         let artText = art ?? environment["TERMPLAYER_ART"].flatMap { $0.isEmpty ? nil : $0 } ?? config.art ?? "auto"
@@ -66,6 +68,9 @@ struct UICommand: AsyncParsableCommand {
         let probe = TerminalProbe.ask(setting: artSetting, environment: environment)
 
         let inbox = ActionInbox()
+        let songFolder = config.offlineCacheBytes == 0 ? nil : LibraryCache.defaultDirectory().appendingPathComponent(cacheKey.songFolderName).path
+        let (keeper, keeperProblem) = await SongKeeper.open(
+            directory: songFolder, limitBytes: config.offlineCacheBytes ?? SongCache.defaultLimitBytes, library: cache, inbox: inbox)
         let screen: CursesScreen
         do {
             screen = try CursesScreen()
@@ -75,7 +80,8 @@ struct UICommand: AsyncParsableCommand {
         var state = AppState(
             width: screen.width, height: screen.height,
             serverName: embedded == nil ? serverURL : "local library", keymap: keymap)
-        state.message = keymapProblem
+        state.message = keymapProblem ?? keeperProblem
+        state.offline = keeper.initial
         if Self.terminalLacksSymbols { state.glyphs = .ascii }
         let colors = screen.colorMode == .full ? 256 : screen.colorMode == .eight ? 8 : 0
         var choice = ArtChoice.choose(
@@ -88,7 +94,7 @@ struct UICommand: AsyncParsableCommand {
         let artStart = UILoop.ArtStart(
             mode: choice.mode, cellAspect: cellAspect, cellPixels: cellPixels, hint: choice.hint, inTmux: ArtChoice.inTmux(environment))
         let player = Player(output: .pulse, session: CurlSession(name: "tp-stream")) { inbox.wake() }
-        let loop = UILoop(screen: screen, state: state, client: client, player: player, inbox: inbox, embedded: embedded, art: artStart, cache: cache)
+        let loop = UILoop(screen: screen, state: state, client: client, player: player, inbox: inbox, embedded: embedded, art: artStart, cache: cache, keeper: keeper)
         // ncurses belongs to one thread of our own, never to Swift concurrency's pool.
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             OSThread.detach(name: "tp-ui") {

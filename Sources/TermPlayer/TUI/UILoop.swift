@@ -41,6 +41,8 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
     private let cacheWrites: SerialWork
     /// The listener's changes, written down and sent in order, kept through an outage.
     private let outbox: OutboxSender
+    /// Songs kept on disk for offline (and played from there).
+    private let keeper: SongKeeper
     /// The whole library from the service, which then replaces the cache.
     private let fetchWhole: @Sendable () async -> LibraryFetch
     /// `TERMPLAYER_FRAME_LOG=FILE`: one line per keypress, microseconds from reading it to its frame on
@@ -61,7 +63,7 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
 
     init(
         screen: CursesScreen, state: AppState, client: LibraryClient, player: Player, inbox: ActionInbox, embedded: EmbeddedService?,
-        art: ArtStart, cache: LibraryCache
+        art: ArtStart, cache: LibraryCache, keeper: SongKeeper
     ) {
         self.art = art
         covers = CoverWorker(client: client, cellPixels: art.cellPixels, inTmux: art.inTmux)
@@ -73,6 +75,7 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
         self.inbox = inbox
         self.embedded = embedded
         self.cache = cache
+        self.keeper = keeper
         let cacheWrites = SerialWork()
         self.cacheWrites = cacheWrites
         outbox = OutboxSender(outbox: cache, client: client, inbox: inbox, changes: changes)
@@ -148,6 +151,7 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
         // What was played last is worth a moment on the way out, not a hang (the outbox keeps it anyway).
         changes.finish(within: .seconds(2))
         cacheWrites.finish(within: .seconds(2))
+        keeper.finish(within: .milliseconds(200))
         covers.shutdown()
     }
 
@@ -186,8 +190,8 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
                 try? await Task.sleep(for: delay)
                 Self.post(await fetchWhole(), to: inbox, follower: follower)
             }
-        case .play(let songs, let index): player.play(songs.map(\.track), startingAt: index)
-        case .append(let songs): player.append(songs.map(\.track))
+        case .play(let songs, let index): player.play(state.tracks(for: songs), startingAt: index)
+        case .append(let songs): player.append(state.tracks(for: songs))
         case .togglePause: player.togglePause()
         case .next: player.next()
         case .previous: player.previous()
@@ -257,6 +261,11 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
         case .redrawScreen:
             screen.redrawEverything()
             pictures.forgetEverything()
+        case .pinSongs(let ids, let pinned): keeper.pin(ids, pinned: pinned)
+        case .fetchSongs(let songs): keeper.fetch(songs)
+        case .keepPlaylist(let id, let kept): keeper.keepPlaylist(id: id, kept: kept)
+        case .notePlayed(let songID): keeper.notePlayed(songID)
+        case .forgetSongs(let ids): keeper.forget(ids)
         }
     }
 

@@ -20,6 +20,7 @@ public enum Command: String, Sendable, CaseIterable {
     case removeFromPlaylist = "remove-from-playlist", moveEntryDown = "move-entry-down", moveEntryUp = "move-entry-up"
     case forYouView = "view-for-you", startRadio = "radio"
     case toggleArt = "toggle-art", showCover = "show-cover", redraw
+    case keepOffline = "keep-offline"
 
     /// One line for the help overlay.
     public var summary: String {
@@ -71,6 +72,7 @@ public enum Command: String, Sendable, CaseIterable {
         case .moveEntryUp: "move song up (view 6)"
         case .toggleArt: "covers on / off"
         case .showCover: "the cover, large"
+        case .keepOffline: "keep the song, album or playlist on this machine for offline (again: stop)"
         case .redraw: "redraw the screen"
         case .help: "this help"
         case .quit: "quit"
@@ -106,6 +108,7 @@ public struct Keymap: Sendable, Equatable {
         .character("?"): .help, .character("q"): .quit, .control("c"): .quit,
         .character("D"): .loadDemo,
         .character("A"): .toggleArt, .character("i"): .showCover, .control("l"): .redraw,
+        .character("O"): .keepOffline,
     ])
 
     public init(bindings: [Key: Command]) {

@@ -314,6 +314,7 @@ public enum Renderer {
             let onCursor = style == .selected || style == .selectedDimmed
             frame.put(String(state.glyphs.liked), x: x + 1, y: y, style: onCursor ? style : .liked, limit: 1)
         }
+        if state.offline.pinned.contains(song.id) { frame.put(String(state.glyphs.pinned), x: x + 2, y: y, style: style, limit: 1) }
     }
 
     /// A list of names; only the visible rows' names are made.

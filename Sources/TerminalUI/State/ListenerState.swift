@@ -6,13 +6,15 @@ public struct MarkGlyphs: Sendable, Equatable {
     public var liked: Character
     public var star: Character
     public var noStar: Character
+    /// A song kept on this machine for offline (`O`).
+    public var pinned: Character
 
-    public init(liked: Character, star: Character, noStar: Character) {
-        (self.liked, self.star, self.noStar) = (liked, star, noStar)
+    public init(liked: Character, star: Character, noStar: Character, pinned: Character) {
+        (self.liked, self.star, self.noStar, self.pinned) = (liked, star, noStar, pinned)
     }
 
-    public static let standard = MarkGlyphs(liked: "♥", star: "★", noStar: "☆")
-    public static let ascii = MarkGlyphs(liked: "+", star: "*", noStar: ".")
+    public static let standard = MarkGlyphs(liked: "♥", star: "★", noStar: "☆", pinned: "↓")
+    public static let ascii = MarkGlyphs(liked: "+", star: "*", noStar: ".", pinned: "v")
 
     /// "★★★☆☆" for 3.
     public func stars(_ rating: Int) -> String {

@@ -138,6 +138,19 @@ public enum Effect: Sendable, Equatable {
     case cancelCover(ArtKey)
     /// Ctrl-L: clear the terminal and repaint everything, pictures included.
     case redrawScreen
+
+    // MARK: The offline song cache; each change is answered by `.offlineSongsChanged`
+
+    /// Pin songs (never evicted, fetched whenever the service answers) or unpin them (evictable again).
+    case pinSongs([String], pinned: Bool)
+    /// Bring these songs' copies up to date: download the missing, check the kept against their ETag.
+    case fetchSongs([LibrarySong])
+    /// Remember (or forget) that a playlist is kept for offline.
+    case keepPlaylist(id: String, kept: Bool)
+    /// A song started playing: last in the eviction order.
+    case notePlayed(songID: String)
+    /// The songs are gone from the library: their copies and pins go too.
+    case forgetSongs([String])
 }
 
 extension AppState {
@@ -178,9 +191,10 @@ extension AppState {
             if !library.isEmpty { offersDemo = false }
             searchResults = library.search(query)
             earlierResults = []
-            return []
+            let pinned = pinnedSongsToFetch
+            return pinned.isEmpty ? [] : [.fetchSongs(pinned)]
         case .changesArrived(let page):
-            return changesArrived(page)
+            return changesArrived(page) + keptCopiesChanged(by: page.changes)
         case .serviceLost(let reason) where hasLibrary:
             loadState = .failed(reason)
             message = StatusMessage("\(reason) — retrying; the songs shown catch up when it is back", isError: true)
@@ -194,7 +208,8 @@ extension AppState {
             guard hasLibrary, case .failed = loadState else { return [] }
             loadState = .loaded
             if message?.isError == true { message = nil }
-            return []
+            let pinned = pinnedSongsToFetch
+            return pinned.isEmpty ? [] : [.fetchSongs(pinned)]
         case .libraryFailed(let reason):
             loadState = .failed(reason)
             message = StatusMessage("\(reason) — retrying every \(Self.retryDelay.components.seconds) s", isError: true)
@@ -204,6 +219,7 @@ extension AppState {
             return []
         case .playerEvent(let event):
             noteEvent(event)
+            if case .trackStarted(let track, _) = event { return keptCopyOnStart(track) }
             return []
         case .message(let message):
             self.message = message
@@ -225,7 +241,7 @@ extension AppState {
             return []
         case .playlistLoaded(let detail):
             playlistLoaded(detail)
-            return []
+            return keptPlaylistLoaded(detail)
         case .playlistFailed(let id, let reason):
             if listener.openPlaylist?.id == id { listener.openPlaylist = OpenPlaylist(id: id, failure: reason) }
             return []
@@ -340,6 +356,7 @@ extension AppState {
         case .toggleLikePlaying: return toggleLike(onPlaying: true)
         case .rate: openRating()
         case .startRadio: return startRadio()
+        case .keepOffline: return toggleKeptOffline()
         case .addToPlaylist: return openPlaylistPicker()
         case .saveQueue: saveQueue()
         case .newPlaylist, .renamePlaylist, .deletePlaylist, .removeFromPlaylist, .moveEntryDown, .moveEntryUp:
