@@ -15,23 +15,24 @@ struct OfflineUIEndToEndTests {
         var cache: URL
         var config: URL
 
-        func environment() -> String {
+        func environment(pulse: PulseAudioServer? = nil) -> String {
             [
                 "LANG": "C.UTF-8", "TERMPLAYER_TOKEN": OfflineUIEndToEndTests.token, "PULSE_SERVER": "unix:/nonexistent",
                 "XDG_CONFIG_HOME": config.path, "XDG_CACHE_HOME": cache.path,
-            ].map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
+            ].merging(pulse?.environment ?? [:]) { $1 }.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
         }
 
-        func ui(_ server: String) throws -> TmuxSession {
-            try TmuxSession("env \(environment()) '\(try TermPlayerBinary.path)' --server \(server); sleep 60", width: 100, height: 24)
+        func ui(_ server: String, pulse: PulseAudioServer? = nil) throws -> TmuxSession {
+            try TmuxSession("env \(environment(pulse: pulse)) '\(try TermPlayerBinary.path)' --server \(server); sleep 60", width: 100, height: 24)
         }
     }
 
-    static func setup() throws -> Setup {
+    /// Five tone songs of `seconds` each, at `frequency` Hz.
+    static func setup(seconds: Double = 1, frequency: Int = 440) throws -> Setup {
         let library = try Fixtures.temporaryDirectory("offline-ui-library")
         let bucket = library.appendingPathComponent("bucket")
         try FileManager.default.createDirectory(at: bucket, withIntermediateDirectories: true)
-        let tone = try Fixtures.toneMP3(seconds: 1)
+        let tone = try Fixtures.toneMP3(frequency: frequency, seconds: seconds)
         for (id, title) in FeedUIEndToEndTests.songs {
             try Fixtures.bundleJSON(title: title, artist: "Test Signals", genre: 1).write(to: bucket.appendingPathComponent("\(id).json"))
             try FileManager.default.copyItem(at: tone, to: bucket.appendingPathComponent("\(id).mp3"))
@@ -106,6 +107,105 @@ struct OfflineUIEndToEndTests {
         try await Task.sleep(for: .seconds(1))
         #expect(!again.screen().contains("made while"), "nothing was sent twice: \(again.screen())")
         try again.send("q")
+    }
+
+    @Test("a song kept with O plays from disk with the service gone, heard through PulseAudio, seeking included; the others are refused")
+    func keptSongPlaysOffline() async throws {
+        let setup = try Self.setup(seconds: 12, frequency: 660)
+        let service = try await Self.serve(setup)
+        let pulse = try await PulseAudioServer.startPrivate()
+        defer { pulse.kill() }
+        let tmux = try setup.ui(service.url, pulse: pulse)
+        #expect(await tmux.waitFor("5 songs").found)
+        // F Tone, the third row, is kept for offline: fetched into the song cache.
+        try tmux.send("j", "j", "O")
+        let kept = await tmux.waitFor("Kept 1 song for offline", timeout: .seconds(15))
+        #expect(kept.found, "\(kept.screen)")
+        #expect(kept.screen.contains("↓F Tone"), "its row is marked kept: \(kept.screen)")
+        let songs = try FileManager.default.contentsOfDirectory(atPath: setup.cache.appendingPathComponent("termplayer").path)
+            .filter { $0.hasPrefix("songs-") }
+            .flatMap { folder in
+                (try? FileManager.default.contentsOfDirectory(atPath: setup.cache.appendingPathComponent("termplayer/\(folder)").path)) ?? []
+            }
+        #expect(songs.filter { $0.hasSuffix(".mp3") }.count == 1, "one copy on disk: \(songs)")
+
+        service.stop()
+        // The header's mark, not the status line's "Kept … for offline".
+        let offline = await tmux.waitFor("offline · http", timeout: .seconds(15))
+        #expect(offline.found, "\(offline.screen)")
+        // D Tone is not kept: Enter says so and plays nothing.
+        try tmux.send("k", "Enter")
+        let refused = await tmux.waitFor("not on this machine")
+        #expect(refused.found, "\(refused.screen)")
+        let capture = try pulse.capture()
+        try tmux.send("j", "Enter")
+        let playing = await tmux.waitFor("▶ F Tone")
+        #expect(playing.found, "the kept song plays offline: \(playing.screen)")
+        #expect(await tmux.waitFor("0:01 / 0:12").found, "the clock moves")
+        // Seeking in the copy on disk: five seconds on, and the song ends sooner.
+        try tmux.send("Right")
+        let sought = await tmux.waitFor("0:07 / 0:12")
+        #expect(sought.found, "seeking works offline: \(sought.screen)")
+        try await Task.sleep(for: .seconds(2))
+        try tmux.send("Space")
+        _ = await tmux.waitFor("‖ F Tone")
+        let samples = capture.stop()
+        let heard = try #require(SignalAnalysis.soundSpans(samples).first, "the kept song was heard")
+        let tone = SignalAnalysis.frequency(SignalAnalysis.slice(samples, from: heard.lowerBound + 0.2, to: heard.upperBound - 0.2))
+        #expect(abs(tone - 660) < 5, "F Tone is 660 Hz: heard \(tone) Hz")
+        try tmux.send("q")
+    }
+
+    @Test("a cache from another catalog at the same address is never mixed in: the new catalog's songs replace it")
+    func anotherCatalogReplacesTheCache() async throws {
+        let setup = try Self.setup()
+        // A smaller catalog first, so the second one's feed reaches past the cached position: only the
+        // catalog's identity can tell its changes are not the cache's.
+        let first = try await ServeProcess(["--library", try UIEndToEndTests.toneLibrary().path, "--token", Self.token, "--log-level", "warning"])
+        let port = Int(first.url.split(separator: ":").last ?? "") ?? 0
+        do {
+            let tmux = try setup.ui(first.url)
+            #expect(await tmux.waitFor("2 songs").found)
+            try tmux.send("q")
+            try await Task.sleep(for: .seconds(1))
+        }
+        first.stop()
+        // Another library, so another catalog, behind the same URL and with the same token.
+        let second = try await Self.serve(setup, port: port)
+        defer { second.stop() }
+        let tmux = try setup.ui(second.url)
+        let replaced = await tmux.waitFor("5 songs", timeout: .seconds(15))
+        #expect(replaced.found, "\(replaced.screen)")
+        #expect(replaced.screen.contains("F Tone") && !replaced.screen.contains("High Tone"), "no song of the old catalog stays: \(replaced.screen)")
+        try tmux.send("q")
+        try await Task.sleep(for: .seconds(1))
+        // And the cache now holds the new catalog: a start without the service shows it.
+        second.stop()
+        let cached = try setup.ui(second.url)
+        let offline = await cached.waitFor("offline · http")
+        #expect(offline.found && offline.screen.contains("B Tone") && !offline.screen.contains("Low Tone"), "\(offline.screen)")
+        try cached.send("q")
+    }
+
+    @Test("offline-cache in the config file limits the song cache: a song larger than it is refused with a message; a bad size is an error")
+    func songCacheLimit() async throws {
+        let setup = try Self.setup(seconds: 12)
+        let service = try await Self.serve(setup)
+        defer { service.stop() }
+        let config = setup.config.appendingPathComponent("termplayer")
+        try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
+        try "offline-cache = lots\n".write(to: config.appendingPathComponent("config"), atomically: true, encoding: .utf8)
+        let refused = try setup.ui(service.url)
+        let said = await refused.waitFor("offline-cache is a size")
+        #expect(said.found, "\(said.screen)")
+        // 12 s at 128 kbit/s is about 190 KiB: it cannot fit in 64 KiB.
+        try "offline-cache = 64K\n".write(to: config.appendingPathComponent("config"), atomically: true, encoding: .utf8)
+        let tmux = try setup.ui(service.url)
+        #expect(await tmux.waitFor("5 songs").found)
+        try tmux.send("O")
+        let tooLarge = await tmux.waitFor("does not fit", timeout: .seconds(15))
+        #expect(tooLarge.found, "\(tooLarge.screen)")
+        try tmux.send("q")
     }
 
     @Test("a damaged cache file is set aside and the UI starts cleanly from the service")

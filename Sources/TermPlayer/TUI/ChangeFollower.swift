@@ -141,7 +141,11 @@ final class ChangeFollower: Sendable {
                 // A service from before the feed: wait for a library that names a position.
                 position = nil
             } catch {
-                // Unreachable, or failing: the health watcher says so on screen; ask again from here.
+                // Unreachable, or failing: the health watcher says so on screen; ask again from here. A
+                // refused listener is not an outage the watcher sees: said here, once a streak.
+                if failures == 0, let status = error.status, status == 401 || status == 403 {
+                    inbox.post(.message(StatusMessage("\(client.server) refused this listener (HTTP \(status)): the library shown is not kept up to date; `termplayer login` signs in", isError: true)))
+                }
                 failures += 1
                 try? await Task.sleep(for: Self.backoff(failures))
             }
