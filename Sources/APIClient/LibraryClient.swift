@@ -230,6 +230,13 @@ public enum APIClientError: Error, Sendable, CustomStringConvertible {
         default: nil
         }
     }
+
+    /// No answer, or a gateway's or a restarting service's: the service is away, not refusing, so the
+    /// call is worth making again later (and what was kept from before is worth showing meanwhile).
+    public var isOutage: Bool {
+        guard let status else { return true }
+        return status == 502 || status == 503 || status == 504
+    }
 }
 
 /// A listing with the change feed's position it was read at.

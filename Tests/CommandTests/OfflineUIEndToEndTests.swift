@@ -187,6 +187,43 @@ struct OfflineUIEndToEndTests {
         try cached.send("q")
     }
 
+    @Test("a playlist kept with O opens and plays after a start without the service")
+    func keptPlaylistPlaysOffline() async throws {
+        let setup = try Self.setup(seconds: 6)
+        let service = try await Self.serve(setup)
+        let ids = try await Self.songs(service.url).filter { ["D Tone", "H Tone"].contains($0.title) }.map(\.id)
+        _ = try await TermPlayerBinary.run(["playlist", "create", "--server", service.url, "--token", Self.token, "Night drive"] + ids)
+        let pulse = try await PulseAudioServer.startPrivate()
+        defer { pulse.kill() }
+        do {
+            let tmux = try setup.ui(service.url, pulse: pulse)
+            #expect(await tmux.waitFor("5 songs").found)
+            // View 6: the smart lists, then the listener's own; G is Night drive.
+            try tmux.send("6")
+            #expect(await tmux.waitFor("Night drive").found)
+            try tmux.send("G")
+            #expect(await tmux.waitFor("H Tone").found, "its songs are listed")
+            try tmux.send("O")
+            let kept = await tmux.waitFor("Kept 2 songs for offline", timeout: .seconds(15))
+            #expect(kept.found, "\(kept.screen)")
+            try tmux.send("q")
+            try await Task.sleep(for: .seconds(1))
+        }
+        service.stop()
+        let tmux = try setup.ui(service.url, pulse: pulse)
+        #expect(await tmux.waitFor("offline · http").found)
+        try tmux.send("6")
+        #expect(await tmux.waitFor("Night drive").found, "the playlists, as kept")
+        try tmux.send("G")
+        let opened = await tmux.waitFor("H Tone")
+        #expect(opened.found, "the playlist opens offline: \(opened.screen)")
+        try tmux.send("l", "j", "Enter")
+        let playing = await tmux.waitFor("▶ H Tone")
+        #expect(playing.found, "its second song plays: \(playing.screen)")
+        #expect(await tmux.waitFor("0:01 / 0:06").found, "the clock moves")
+        try tmux.send("q")
+    }
+
     @Test("offline-cache in the config file limits the song cache: a song larger than it is refused with a message; a bad size is an error")
     func songCacheLimit() async throws {
         let setup = try Self.setup(seconds: 12)

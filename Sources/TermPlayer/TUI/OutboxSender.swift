@@ -67,7 +67,7 @@ final class OutboxSender: Sendable {
     private func send(_ entry: OutboxEntry) async -> Bool {
         do {
             if let answer = try await Self.perform(entry.item, with: client) { inbox.post(answer) }
-        } catch where Self.isUnreachable(error) {
+        } catch where error.isOutage {
             return false
         } catch {
             // Refused (a song deleted, a playlist changed meanwhile): sending it again changes nothing.
@@ -75,12 +75,6 @@ final class OutboxSender: Sendable {
         }
         if entry.id >= 0 { try? await outbox.sent(entry.id) }
         return true
-    }
-
-    /// No answer, or a gateway's or a restarting service's: worth sending again later.
-    static func isUnreachable(_ error: APIClientError) -> Bool {
-        guard let status = error.status else { return true }
-        return status == 502 || status == 503 || status == 504
     }
 
     /// The call an item stands for, and the action its answer is for the state.

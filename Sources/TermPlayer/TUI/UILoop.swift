@@ -219,17 +219,19 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
             cacheWrites.enqueue { [cache] in try? await cache.setMarks(songID: songID, liked: nil, rating: rating) }
             outbox.submit(.rate(songID: songID, stars: rating))
         case .loadPlaylists:
-            fetch { client in
+            fetchKept(as: "playlists") { client in
                 async let listener = client.me()
                 async let playlists = client.playlists()
-                return .playlistsLoaded(try await playlists, listener: try await listener.name)
-            } failed: { .playlistsFailed(reason: $0) }
+                return KeptPlaylists(playlists: try await playlists, listener: try await listener.name)
+            } loaded: { .playlistsLoaded($0.playlists, listener: $0.listener) } failed: { .playlistsFailed(reason: $0) }
         case .loadPlaylist(let id):
-            fetch { client in .playlistLoaded(try await client.playlist(id)) } failed: { .playlistFailed(id: id, reason: $0) }
-        case .loadHistory:
-            fetch { client in .historyLoaded(try await client.history(limit: 200), now: Date(), timeZone: .current) } failed: {
-                .historyFailed(reason: $0)
+            fetchKept(as: "playlist \(id)") { client in try await client.playlist(id) } loaded: { .playlistLoaded($0) } failed: {
+                .playlistFailed(id: id, reason: $0)
             }
+        case .loadHistory:
+            fetchKept(as: "history") { client in try await client.history(limit: 200) } loaded: {
+                .historyLoaded($0, now: Date(), timeZone: .current)
+            } failed: { .historyFailed(reason: $0) }
         case .loadSuggestions(let kind, let limit):
             fetch { client in
                 .suggestionsLoaded(kind, try await kind == .forYou ? client.forYou(limit: limit) : client.discover(limit: limit))
@@ -271,6 +273,12 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
 
     // MARK: Talking to the service off the UI thread
 
+    /// The playlists view's list, as kept for offline.
+    private struct KeptPlaylists: Codable, Sendable {
+        var playlists: [PlaylistSummary]
+        var listener: String
+    }
+
     /// A read: its answer comes back as an action whenever it arrives.
     private func fetch(_ body: @escaping @Sendable (LibraryClient) async throws -> Action, failed: @escaping @Sendable (String) -> Action) {
         Task { [client, inbox] in
@@ -278,6 +286,27 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
                 inbox.post(try await body(client))
             } catch {
                 inbox.post(failed("\(error)"))
+            }
+        }
+    }
+
+    /// A read of the listener's own data (playlists, history), kept in the cache as it arrives. When the
+    /// service cannot answer, what was kept is shown instead, so a playlist kept for offline opens there.
+    private func fetchKept<Value: Codable & Sendable>(
+        as name: String, _ body: @escaping @Sendable (LibraryClient) async throws -> Value, loaded: @escaping @Sendable (Value) -> Action,
+        failed: @escaping @Sendable (String) -> Action
+    ) {
+        Task { [client, inbox, cache, cacheWrites] in
+            do {
+                let value = try await body(client)
+                inbox.post(loaded(value))
+                cacheWrites.enqueue { try? await cache.save(value, as: name) }
+            } catch {
+                if (error as? APIClientError)?.isOutage ?? true, let kept = await cache.saved(Value.self, as: name) {
+                    inbox.post(loaded(kept))
+                } else {
+                    inbox.post(failed("\(error)"))
+                }
             }
         }
     }
