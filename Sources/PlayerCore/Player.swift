@@ -16,15 +16,19 @@ public final class Player: Sendable {
     ///   - streamBuffer: bytes of each stream held ahead of the decoder.
     ///   - onChange: called from the engine's thread when something other than the position changed
     ///     (a track started, paused, failed…); it must not block. A UI uses it to wake up.
+    ///   - locate: where a track is read from, asked on the engine's thread as each track opens (so a
+    ///     copy that arrived, or went, since the queue was given counts); it must not block for long.
     public convenience init(
         output: OutputChoice,
         session: CurlSession,
         streamBuffer: Int = 1 << 20,
-        onChange: @escaping @Sendable () -> Void = {}
+        onChange: @escaping @Sendable () -> Void = {},
+        locate: @escaping @Sendable (Track) -> String = { $0.url }
     ) {
         let parts = EngineParts(
             makeSink: { wake throws(OutputError) in try output.makeSink(wake: wake) },
-            makeSource: { url, wake in NetworkSource(url: url, session: session, capacity: max(16 << 10, streamBuffer), wake: wake) }
+            makeSource: { url, wake in NetworkSource(url: url, session: session, capacity: max(16 << 10, streamBuffer), wake: wake) },
+            locate: locate
         )
         self.init(parts: parts, onChange: onChange)
     }

@@ -5,7 +5,7 @@ import Testing
 @testable import TerminalUI
 
 /// The offline song cache as the reducer sees it: `O` pins (and fetches) songs, albums and playlists,
-/// kept songs play from disk, the change feed keeps copies honest, a song that plays is kept.
+/// the change feed keeps copies honest, a song that plays is kept.
 @Suite("Offline song cache (reducer)")
 struct OfflineSongTests {
     /// Blue Checksum, the first song by title, is on disk.
@@ -31,15 +31,6 @@ struct OfflineSongTests {
         #expect(state.press(.character("j"), .character("O")) == [.pinSongs(["first"], pinned: true)])
         #expect(state.message?.text.contains("once http://s is back") == true)
         #expect(state.reduce(.serviceBack) == [.fetchSongs([Fixture.songs[1]])], "back: the pinned song not on disk is fetched")
-    }
-
-    @Test("a kept song plays from its file, the others from the service")
-    func keptSongsPlayFromDisk() {
-        var state = Fixture.state()
-        _ = state.reduce(.offlineSongsChanged(Self.blueOnDisk))
-        let tracks = state.tracks(for: Array(Fixture.songs.prefix(2)))
-        #expect(tracks.map(\.url) == ["file:///cache/blue.1.mp3", "http://s/media/first.mp3"])
-        #expect(tracks.map(\.id) == ["blue", "first"], "plays are still reported by song id")
     }
 
     @Test("the feed: a re-uploaded kept song is checked again, a deleted one's copy goes")

@@ -25,6 +25,8 @@ enum PlayerCommand: Sendable {
 struct EngineParts: Sendable {
     var makeSink: @Sendable (_ wake: @escaping @Sendable () -> Void) throws(OutputError) -> any AudioSink
     var makeSource: @Sendable (_ url: String, _ wake: @escaping @Sendable () -> Void) -> any ByteSource
+    /// Where a track's bytes are read from, asked as it opens: a copy on disk, else its URL.
+    var locate: @Sendable (Track) -> String = { $0.url }
 }
 
 /// The state machine behind `Player`, confined to one thread of its own.
@@ -332,7 +334,7 @@ final class PlaybackEngine {
         let wake: @Sendable () -> Void = { [mailbox] in mailbox.wake() }
         do {
             return try TrackPipeline(
-                track: track, queueIndex: index, source: parts.makeSource(track.url, wake), outputFormat: sink?.fixedFormat, startAt: start)
+                track: track, queueIndex: index, source: parts.makeSource(parts.locate(track), wake), outputFormat: sink?.fixedFormat, startAt: start)
         } catch {
             lastError = error
             mailbox.post(.trackFailed(track, index: index, error))

@@ -93,7 +93,7 @@ struct UICommand: AsyncParsableCommand {
         let cellAspect = cellPixels.map { Double($0.height) / Double(max(1, $0.width)) } ?? 2
         let artStart = UILoop.ArtStart(
             mode: choice.mode, cellAspect: cellAspect, cellPixels: cellPixels, hint: choice.hint, inTmux: ArtChoice.inTmux(environment))
-        let player = Player(output: .pulse, session: CurlSession(name: "tp-stream")) { inbox.wake() }
+        let player = Player(output: .pulse, session: CurlSession(name: "tp-stream"), onChange: { inbox.wake() }, locate: keeper.locate)
         let loop = UILoop(screen: screen, state: state, client: client, player: player, inbox: inbox, embedded: embedded, art: artStart, cache: cache, keeper: keeper)
         // ncurses belongs to one thread of our own, never to Swift concurrency's pool.
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in

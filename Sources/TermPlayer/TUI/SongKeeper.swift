@@ -1,9 +1,13 @@
 import CurlTransfer
 import Foundation
 import LibraryCache
+import PlayerCore
 import SongCache
 import Synchronization
 import TerminalUI
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The offline song cache, as the UI uses it: songs that played, and songs and playlists kept with `O`,
 /// downloaded in the background and told to the state as `.offlineSongsChanged`.
@@ -17,6 +21,8 @@ final class SongKeeper: Sendable {
     private let work = SerialWork()
     private let session = CurlSession(name: "tp-keep")
     private let shared: Mutex<Shared>
+    /// Song id → its copy's path, as last read from the cache: what `locate` answers from.
+    private let paths: Mutex<[String: String]>
     /// What the state starts with: what was on disk and pinned when the UI opened.
     let initial: OfflineSongs
 
@@ -67,6 +73,19 @@ final class SongKeeper: Sendable {
         self.inbox = inbox
         self.initial = initial
         shared = Mutex(Shared(keptPlaylists: keptPlaylists))
+        paths = Mutex(Self.paths(of: initial))
+    }
+
+    /// Where the player reads a track from: its copy when one is on disk (online too: no network, and
+    /// seeking in a file is instant), else the service. Asked as each track opens, so a queue given
+    /// before a song was kept, or after its copy was evicted, still plays from the right place.
+    @Sendable func locate(_ track: Track) -> String {
+        guard let path = paths.withLock({ $0[track.id] }), access(path, R_OK) == 0 else { return track.url }
+        return URL(fileURLWithPath: path).absoluteString
+    }
+
+    private static func paths(of songs: OfflineSongs) -> [String: String] {
+        songs.files.compactMapValues { URL(string: $0)?.path }
     }
 
     // MARK: What the UI asks (from its thread; each returns at once)
@@ -178,7 +197,9 @@ final class SongKeeper: Sendable {
     }
 
     private func post(_ cache: SongCache) {
-        inbox.post(.offlineSongsChanged(Self.snapshot(cache, keptPlaylists: shared.withLock { $0.keptPlaylists })))
+        let songs = Self.snapshot(cache, keptPlaylists: shared.withLock { $0.keptPlaylists })
+        paths.withLock { $0 = Self.paths(of: songs) }
+        inbox.post(.offlineSongsChanged(songs))
     }
 
     private static func snapshot(_ cache: SongCache?, keptPlaylists: Set<String>) -> OfflineSongs {

@@ -190,8 +190,8 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
                 try? await Task.sleep(for: delay)
                 Self.post(await fetchWhole(), to: inbox, follower: follower)
             }
-        case .play(let songs, let index): player.play(state.tracks(for: songs), startingAt: index)
-        case .append(let songs): player.append(state.tracks(for: songs))
+        case .play(let songs, let index): player.play(songs.map(\.track), startingAt: index)
+        case .append(let songs): player.append(songs.map(\.track))
         case .togglePause: player.togglePause()
         case .next: player.next()
         case .previous: player.previous()

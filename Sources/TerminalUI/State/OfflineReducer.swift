@@ -1,9 +1,9 @@
 import LibraryModel
-public import PlayerCore
+import PlayerCore
 
-/// Songs kept on this machine (the offline song cache), and what the UI does with them: they play from
-/// disk, online too; while the service cannot be reached the others are marked unavailable and Enter
-/// skips them.
+/// Songs kept on this machine (the offline song cache), and what the UI does with them: while the
+/// service cannot be reached the others are marked unavailable and Enter skips them. (The player reads
+/// kept songs from disk, online too: the wiring tells it where each track is as it opens.)
 public struct OfflineSongs: Sendable, Equatable {
     /// On disk now, song id → the copy's `file://` URL: these play without the service.
     public var files: [String: String] = [:]
@@ -29,16 +29,6 @@ extension AppState {
     /// Whether `songID` can play now: always online; offline only when it is kept on this machine.
     public func canPlay(_ songID: String) -> Bool {
         !isOffline || offline.isKept(songID)
-    }
-
-    /// What the player is given: a kept song plays from its copy on disk (seeking in a file is instant),
-    /// the others stream from the service.
-    public func tracks(for songs: [LibrarySong]) -> [Track] {
-        songs.map { song in
-            var track = song.track
-            if let file = offline.files[song.id] { track.url = file }
-            return track
-        }
     }
 
     /// What Enter plays while offline: only the songs kept here, starting from the chosen one. Nil (with
