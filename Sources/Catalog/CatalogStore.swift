@@ -117,8 +117,9 @@ public protocol CatalogStore: Sendable {
     /// A playlist's entries in order; position n is element n - 1.
     func playlistEntries(id: String) async throws(CatalogError) -> [ListedSong]
 
-    /// A playlist and its entries, the totals counted from the entries read (one pass over the list, not two).
-    func playlistWithEntries(id: String) async throws(CatalogError) -> (playlist: PlaylistRecord, entries: [ListedSong])?
+    /// A playlist and its entries, the totals counted from the entries read (one pass over the list, not two),
+    /// each entry with `marksOf`'s marks when given, read in the same query.
+    func playlistWithEntries(id: String, marksOf userID: String?) async throws(CatalogError) -> (playlist: PlaylistRecord, entries: [ListedSong])?
 
     /// Creates a playlist with its songs; a name the owner already uses (any case) is `.conflict`.
     func createPlaylist(_ playlist: PlaylistRecord, songIDs: [String]) async throws(CatalogError) -> PlaylistRecord

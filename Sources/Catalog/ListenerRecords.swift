@@ -121,11 +121,14 @@ public struct ListedSong: Sendable, Hashable {
     public var song: SongListing?
     /// When it was liked, played or added, depending on the list.
     public var at: Date?
+    /// The reader's marks of the song, when the list was read with them (`.empty` for a song they never marked).
+    public var marks: SongMarks?
 
-    public init(songID: String, song: SongListing?, at: Date? = nil) {
+    public init(songID: String, song: SongListing?, at: Date? = nil, marks: SongMarks? = nil) {
         self.songID = songID
         self.song = song
         self.at = at
+        self.marks = marks
     }
 }
 

@@ -10,7 +10,7 @@ extension SQLCatalog {
             lock: nil, SQLContext("set sharing", table: "users"))
     }
 
-    private static let listingSelect = "SELECT id, title, album, artist, genreid, year, audio_key, cover_key, duration, bitrate FROM songs"
+    static let listingSelect = "SELECT id, title, album, artist, genreid, year, audio_key, cover_key, duration, bitrate FROM songs"
 
     public func songListings(after id: String?, limit: Int) async throws(CatalogError) -> [SongListing] {
         try await named(
@@ -28,7 +28,8 @@ extension SQLCatalog {
         return try await named(listings)
     }
 
-    private func named(_ listings: [SongListing]) async throws(CatalogError) -> [SongListing] {
+    /// The listings with their genres named, from memory.
+    func named(_ listings: [SongListing]) async throws(CatalogError) -> [SongListing] {
         var listings = listings
         let names = try await genreNames(covering: listings.map(\.genreID))
         for index in listings.indices { listings[index].genre = names[listings[index].genreID] ?? "" }

@@ -172,9 +172,18 @@ struct ListenerStoreTests {
         #expect(mix.version == 1)
         #expect(mix.ownerName == "Ann")
         #expect(try await catalog.playlistEntries(id: "p-mix").map(\.songID) == ["c", "a", "c"])
-        let read = try #require(try await catalog.playlistWithEntries(id: "p-mix"))
+        let read = try #require(try await catalog.playlistWithEntries(id: "p-mix", marksOf: nil))
         #expect(read.playlist == mix, "the totals counted from the entries are the catalog's")
         #expect(read.entries.map(\.songID) == ["c", "a", "c"])
+        #expect(read.entries.allSatisfy { $0.marks == nil })
+        // Read with a listener's marks, joined in the same query: every entry has them, an unmarked song's empty.
+        try await catalog.setLiked(true, songID: "c", userID: "u-ann", at: Self.start)
+        try await catalog.setRating(3, songID: "c", userID: "u-ann", at: Self.start)
+        try await catalog.setRating(5, songID: "a", userID: "u-bob", at: Self.start)
+        let marked = try #require(try await catalog.playlistWithEntries(id: "p-mix", marksOf: "u-ann"))
+        #expect(marked.entries.map(\.marks) == [SongMarks(likedAt: Self.start, rating: 3), .empty, SongMarks(likedAt: Self.start, rating: 3)])
+        let separately = try await catalog.marks(userID: "u-ann", songIDs: ["c", "a"])
+        #expect(marked.entries.map(\.marks) == marked.entries.map { separately[$0.songID] ?? .empty }, "the same marks as read apart")
         let taken = try await #require(throws: CatalogError.self) {
             _ = try await catalog.createPlaylist(PlaylistRecord(id: "p-2", ownerID: "u-ann", name: "MIX"), songIDs: [])
         }
