@@ -184,6 +184,8 @@ final class SongKeeper: Sendable {
                 return
             } catch .http(_, let status) where status == 404 || status == 410 {
                 continue  // gone from the service; the change feed will say so
+            } catch .tooLarge where (try? cache.isPinned(song.id)) != true {
+                continue  // a song that only played: not worth a message on every play with a small limit
             } catch {
                 inbox.post(.message(StatusMessage("Could not keep “\(song.title)” for offline: \(error)", isError: true)))
                 continue
