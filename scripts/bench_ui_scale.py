@@ -136,8 +136,10 @@ def seeded(root, count, song, facts, Server, write_bundles):
 
 
 def rows(work, binary, Server, tone_mp3, write_bundles, sizes=(100_000, 1_000_000)):
-    """The table's rows, for bench.py."""
+    """The table's rows, for bench.py. BENCH_UI_SCALE_SIZES=100000 (comma-separated) runs only those sizes."""
     import bench_live
+    if os.environ.get("BENCH_UI_SCALE_SIZES"):
+        sizes = tuple(int(size) for size in os.environ["BENCH_UI_SCALE_SIZES"].split(","))
     work.mkdir(parents=True, exist_ok=True)
     keep = os.environ.get("BENCH_UI_SCALE_KEEP")
     root = Path(keep) if keep else work
