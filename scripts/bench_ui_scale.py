@@ -79,7 +79,7 @@ def one_start(binary, url, count, cache_home, work, label):
     tmux("kill-server")
     started = time.monotonic()
     tmux("-f", "/dev/null", "new-session", "-d", "-x", "160", "-y", "48", f"env {environment} {binary} --server {url}; sleep 600")
-    result = {}
+    result, pid = {}, None
     try:
         first = wait_for(lambda text: "1 Songs" in text, 10)
         # The first title on screen ("Title 000000" sorts first): the first frame with songs.
@@ -113,7 +113,10 @@ def one_start(binary, url, count, cache_home, work, label):
         result["rss"], result["peak"] = memory_mib(pid)
     finally:
         tmux("send-keys", "-t", "0", "q")
-        time.sleep(0.5)
+        # The next start must not find this one still writing its cache (it takes up to 2 s to finish).
+        deadline = time.monotonic() + 10
+        while pid and Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
         tmux("kill-server")
     return result
 
