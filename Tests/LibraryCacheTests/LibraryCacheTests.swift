@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import LibraryCache
+@testable import LibraryCache
 import LibraryModel
 import Testing
 import TerminalUI
@@ -100,6 +100,35 @@ import TerminalUI
         }
         #expect(reason.contains("newer"))
         #expect(cache.path == path)
+        #expect(try await cache.load() == nil)
+    }
+
+    @Test func theFirstSongsAreTheFirstInTitleOrderAndAChangedTitleMovesItsSong() async throws {
+        let cache = try LibraryCache(directory: directory, key: key)
+        try await cache.replace(songs: [song("d", "delta"), song("b", "Bravo"), song("a", "alpha"), song("c", "Charlie")], genres: ["Rock"],
+                                position: 5, catalog: nil)
+        let first = try #require(try await cache.load(firstSongs: 2))
+        #expect(first.songs.map(\.id) == ["a", "b"])
+        #expect(first.position == 5)
+        #expect(first.genres == ["Rock"])
+        // The table is kept in title order: a new title moves its row there.
+        try await cache.apply(ChangePage(changes: [Change(position: 6, at: "", kind: .song, id: "a", song: apiSong("a", "Zulu"))], next: 6, more: false))
+        #expect(try await cache.load()?.songs.map(\.id) == ["b", "c", "d", "a"])
+        #expect(try await cache.load(firstSongs: 10)?.songs.count == 4)
+    }
+
+    @Test func asciiTitlesSortAsFoundationFoldsThem() throws {
+        let ascii = String((0x20..<0x7F).map { Character(Unicode.Scalar(UInt8($0))) })
+        #expect(SongRow.sortKey(ascii) == SearchKey.fold(ascii))
+        #expect(SongRow.sortKey("Beyoncé") == "beyonce")
+    }
+
+    @Test func aFileOfTheFirstLayoutIsRebuiltAndFilledAgain() async throws {
+        let first = try LibraryCache(directory: directory, key: key)
+        try await first.replace(songs: [song("a", "Alpha")], genres: [], position: 1, catalog: nil)
+        try await DatabaseQueue(path: first.path).write { db in try db.execute(sql: "PRAGMA user_version = 1") }
+        let cache = try LibraryCache(directory: directory, key: key)
+        #expect(cache.finding == .rebuiltOlder(version: 1))
         #expect(try await cache.load() == nil)
     }
 

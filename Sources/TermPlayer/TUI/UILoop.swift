@@ -327,7 +327,7 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
     /// What was fetched replaces the cache (in order with the feed's pages after it).
     private static func fetchLibrary(_ client: LibraryClient, isEmbedded: Bool, cache: LibraryCache, writes: SerialWork) async -> LibraryFetch {
         do {
-            async let songs = client.songsListing(as: LibrarySong.self)
+            async let songs = client.songsListing(decodingRows: SongListDecoder.decode)
             async let genres = client.genres()
             let listing = try await songs
             let genreNames = try await genres.map(\.genre)
@@ -358,6 +358,10 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
     private func startLibrary() {
         if let problem = cache.finding.message { dispatch(.message(StatusMessage(problem, isError: true))) }
         Task { [self, inbox, embedded, follower, cache, fetchWhole] in
+            // A screenful at once, while the whole library is read and indexed (a second at a million songs).
+            if let first = try? await cache.load(firstSongs: 200), first.position != nil, !first.songs.isEmpty {
+                inbox.post(.libraryLoaded(Library(songs: first.songs, genreNames: first.genres)))
+            }
             // A cache with no position cannot be caught up from the feed: it is only worth a full fetch.
             if let cached = try? await cache.load(), cached.position != nil, !(cached.songs.isEmpty && embedded != nil) {
                 inbox.post(.libraryLoaded(Library(songs: cached.songs, genreNames: cached.genres)))

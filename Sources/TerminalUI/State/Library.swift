@@ -1,6 +1,10 @@
 public import LibraryModel
 public import PlayerCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One song as the UI lists and plays it: the fields it shows, the listener's marks, its URL and its
 /// cover's. Decoded straight from the API's `/songs` (other fields are skipped).
 public struct LibrarySong: Sendable, Equatable, Identifiable, Decodable {
@@ -205,6 +209,9 @@ public struct Library: Sendable, Equatable {
     /// array per song saves ~50 bytes a song.
     private var searchText: [UInt8]
     private var searchStarts: [Int32]
+    /// Each slot's `mask(of:)` its search text: a word most songs lack rules them out without reading
+    /// their text (8 bytes a song).
+    private var searchMasks: [UInt64]
     /// Song indexes in each order.
     private var orders: [SongSort: [Int]]
     /// Slots of removed (or moved) songs, kept until a rebuild.
@@ -214,46 +221,107 @@ public struct Library: Sendable, Equatable {
         self.init(songs: songs, genreNames: genres.map(\.genre))
     }
 
+    /// Builds every index in a few passes over the songs, without sorting a million songs by any key:
+    /// the songs come in title order (their slots), so songs grouped by genre, album or year, in slot
+    /// order, are in title order already, and only the groups (a few thousand) are sorted. This is the
+    /// same order a sort of every song by (key, title order) gives, which `apply(_:)` keeps up in place.
     public init(songs: [LibrarySong], genreNames: [String]) {
         self.songs = songs
         var indexByID: [String: Int32] = [:]
         indexByID.reserveCapacity(songs.count)
-        // A duplicate id (a misbehaving server) keeps its first song rather than trapping.
-        for (index, song) in songs.enumerated() where indexByID[song.id] == nil { indexByID[song.id] = Int32(clamping: index) }
-        self.indexByID = indexByID
-        var byGenre: [String: [Int]] = [:]
-        var byArtist: [String: [String: [Int]]] = [:]
-        for (index, song) in songs.enumerated() {
-            byGenre[song.genre, default: []].append(index)
-            byArtist[song.artist, default: [:]][song.album, default: []].append(index)
-        }
-        let listed = Set(genreNames)
-        genres = genreNames.map { GenreEntry(name: $0, songs: byGenre[$0] ?? []) }
-            + byGenre.keys.filter { !listed.contains($0) }.sorted().map { GenreEntry(name: $0, songs: byGenre[$0] ?? []) }
-        listedGenres = genreNames.count
-        artists = byArtist.map { artist, albums in
-            ArtistEntry(name: artist, albums: albums.map { AlbumEntry(name: $0.key, songs: $0.value) }.sorted { Self.precedes($0.name, $1.name) })
-        }.sorted { Self.precedes($0.name, $1.name) }
+        var byGenre = Groups<String>()
+        var byAlbum = Groups<AlbumName>()
+        var byYear = Groups<Int>()
         var text: [UInt8] = []
+        text.reserveCapacity(songs.count * 40)
         var starts: [Int32] = [0]
         starts.reserveCapacity(songs.count + 1)
-        for song in songs {
-            text += Self.searchable(song)
+        var masks: [UInt64] = []
+        masks.reserveCapacity(songs.count)
+        for (index, song) in songs.enumerated() {
+            // A duplicate id (a misbehaving server) keeps its first song rather than trapping.
+            if let first = indexByID.updateValue(Int32(clamping: index), forKey: song.id) { indexByID[song.id] = first }
+            byGenre.add(index, to: song.genre)
+            byAlbum.add(index, to: AlbumName(artist: song.artist, album: song.album))
+            byYear.add(index, to: song.year ?? Int.max)
+            Self.appendSearchable(song, to: &text)
+            masks.append(Self.mask(of: text[Int(starts[index])...]))
             starts.append(Int32(clamping: text.count))
         }
+        self.indexByID = indexByID
         searchText = text
         searchStarts = starts
+        searchMasks = masks
 
-        func order(by key: (LibrarySong) -> String) -> [Int] {
-            let keys = songs.map { Self.folded(key($0)) }
-            return songs.indices.sorted { keys[$0] != keys[$1] ? keys[$0].lexicographicallyPrecedes(keys[$1]) : $0 < $1 }
+        let listed = Set(genreNames)
+        genres = genreNames.map { GenreEntry(name: $0, songs: byGenre[$0]) }
+            + byGenre.keys.filter { !listed.contains($0) }.sorted().map { GenreEntry(name: $0, songs: byGenre[$0]) }
+        listedGenres = genreNames.count
+
+        var byArtist = Groups<String>()
+        for (row, album) in byAlbum.keys.enumerated() { byArtist.add(row, to: album.artist) }
+        let artistEntries = byArtist.keys.indices.map { row in
+            let albums = byArtist.members[row].map { AlbumEntry(name: byAlbum.keys[$0].album, songs: byAlbum.members[$0]) }
+            return ArtistEntry(name: byArtist.keys[row], albums: Self.sortedByFoldedName(albums, name: \.name))
         }
+        artists = Self.sortedByFoldedName(artistEntries, name: \.name)
+
+        /// Groups in the order of their folded keys, their songs one after another: groups whose keys fold
+        /// alike (names differing only in case) are merged back into title order.
+        func order(of groups: [[Int]], by keys: [[UInt8]]) -> [Int] {
+            let sorted = groups.indices.sorted { keys[$0] != keys[$1] ? keys[$0].lexicographicallyPrecedes(keys[$1]) : $0 < $1 }
+            var order: [Int] = []
+            order.reserveCapacity(songs.count)
+            var at = 0
+            while at < sorted.count {
+                var end = at + 1
+                while end < sorted.count, keys[sorted[end]] == keys[sorted[at]] { end += 1 }
+                if end - at == 1 {
+                    order += groups[sorted[at]]
+                } else {
+                    order += sorted[at..<end].flatMap { groups[$0] }.sorted()
+                }
+                at = end
+            }
+            return order
+        }
+        let yearRows = byYear.keys.indices.sorted { byYear.keys[$0] < byYear.keys[$1] }
         orders = [
             .title: Array(songs.indices),
-            .artist: order(by: Self.artistKey),
-            .album: order(by: Self.albumKey),
-            .year: songs.indices.sorted { (songs[$0].year ?? Int.max, $0) < (songs[$1].year ?? Int.max, $1) },
+            .artist: order(of: byAlbum.members, by: byAlbum.keys.map { Self.folded("\($0.artist)\u{1}\($0.album)") }),
+            .album: order(of: byAlbum.members, by: byAlbum.keys.map { Self.folded("\($0.album)\u{1}\($0.artist)") }),
+            .year: yearRows.flatMap { byYear.members[$0] },
         ]
+    }
+
+    /// Indexes grouped by a key, groups in the order their keys first came, each group's in the order added.
+    private struct Groups<Key: Hashable> {
+        private var rows: [Key: Int] = [:]
+        private(set) var keys: [Key] = []
+        private(set) var members: [[Int]] = []
+
+        mutating func add(_ index: Int, to key: Key) {
+            if let row = rows[key] {
+                members[row].append(index)
+            } else {
+                rows[key] = keys.count
+                keys.append(key)
+                members.append([index])
+            }
+        }
+
+        subscript(key: Key) -> [Int] { rows[key].map { members[$0] } ?? [] }
+    }
+
+    /// An artist's album, as songs are grouped by it.
+    private struct AlbumName: Hashable {
+        var artist: String
+        var album: String
+    }
+
+    private static func sortedByFoldedName<Entry>(_ entries: [Entry], name: (Entry) -> String) -> [Entry] {
+        let keys = entries.map { folded(name($0)) }
+        return entries.indices.sorted { keys[$0] != keys[$1] ? keys[$0].lexicographicallyPrecedes(keys[$1]) : $0 < $1 }.map { entries[$0] }
     }
 
     public static let empty = Library(songs: [], genreNames: [])
@@ -295,14 +363,18 @@ public struct Library: Sendable, Equatable {
         let candidates = candidates ?? order(.title)
         var found: [Int] = []
         found.reserveCapacity(candidates.count)
-        // A plain byte scan on raw pointers: a song's text is a few dozen bytes, too short for
-        // memmem's set-up to pay, and typing into a search over 100,000 songs must fit in a frame.
+        let needed = words.reduce(0) { $0 | Self.mask(of: $1) }
+        // A letter or digit alone is decided by the masks; longer words are looked for in the text.
+        let scanned = words.filter { $0.count > 1 || Self.mask(of: $0) & Self.inexactBits != 0 }
+        // A scan on raw pointers: typing into a search over 1,000,000 songs must fit in a frame.
         searchText.withUnsafeBufferPointer { text in
             searchStarts.withUnsafeBufferPointer { starts in
-                for index in candidates {
-                    let song = UnsafeBufferPointer(rebasing: text[Int(starts[index])..<Int(starts[index + 1])])
-                    if words.allSatisfy({ word in word.withUnsafeBufferPointer { Self.contains(song, $0) } }) {
-                        found.append(index)
+                searchMasks.withUnsafeBufferPointer { masks in
+                    for index in candidates where masks[index] & needed == needed {
+                        let song = UnsafeBufferPointer(rebasing: text[Int(starts[index])..<Int(starts[index + 1])])
+                        if scanned.allSatisfy({ word in word.withUnsafeBufferPointer { Self.contains(song, $0) } }) {
+                            found.append(index)
+                        }
                     }
                 }
             }
@@ -312,35 +384,68 @@ public struct Library: Sendable, Equatable {
         return found.count == candidates.count ? candidates : found
     }
 
+    /// Which bytes a text holds, as bits: a–z and 0–9 one bit each (exact), any other byte one of 28
+    /// bits it shares. A song lacking one of a word's bits cannot hold the word.
+    private static func mask(of bytes: some Sequence<UInt8>) -> UInt64 {
+        bytes.reduce(0) { $0 | bit(of: $1) }
+    }
+
+    private static func bit(of byte: UInt8) -> UInt64 {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): 1 << UInt64(byte - UInt8(ascii: "a"))
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): 1 << UInt64(26 + byte - UInt8(ascii: "0"))
+        default: 1 << UInt64(36 + byte % 28)
+        }
+    }
+
+    /// The bits bytes share: a word with one of them is looked for in the text.
+    private static let inexactBits: UInt64 = ~0 << 36
+
+    /// memchr finds the word's first byte (16 or 32 bytes a step), memcmp checks the rest there: most
+    /// songs hold a word's first byte once or twice at most.
     private static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let first = needle.first else { return true }
-        guard needle.count <= haystack.count else { return false }
-        var start = 0
-        let last = haystack.count - needle.count
+        guard let first = needle.first, let needleStart = needle.baseAddress else { return true }
+        guard needle.count <= haystack.count, let base = haystack.baseAddress else { return false }
+        let last = base + (haystack.count - needle.count)
+        var start = base
         while start <= last {
-            if haystack[start] == first {
-                var matched = 1
-                while matched < needle.count, haystack[start + matched] == needle[matched] { matched += 1 }
-                if matched == needle.count { return true }
-            }
-            start += 1
+            guard let found = memchr(start, Int32(first), last - start + 1) else { return false }
+            let hit = UnsafePointer(found.assumingMemoryBound(to: UInt8.self))
+            if needle.count == 1 || memcmp(hit + 1, needleStart + 1, needle.count - 1) == 0 { return true }
+            start = hit + 1
         }
         return false
     }
 
-    /// Case-folded bytes, so sorting compares bytes instead of Unicode-collating strings.
-    private static func searchable(_ song: LibrarySong) -> [UInt8] {
-        Array("\(song.title)\n\(song.artist)\n\(song.album)".lowercased().utf8)
+    /// A song's searchable text, lowercased: title, artist and album on lines of their own.
+    private static func appendSearchable(_ song: LibrarySong, to text: inout [UInt8]) {
+        appendLowercased(song.title, to: &text)
+        text.append(UInt8(ascii: "\n"))
+        appendLowercased(song.artist, to: &text)
+        text.append(UInt8(ascii: "\n"))
+        appendLowercased(song.album, to: &text)
+    }
+
+    /// `text.lowercased()`'s UTF-8, without making a String for the common ASCII case.
+    private static func appendLowercased(_ string: String, to text: inout [UInt8]) {
+        var string = string
+        let ascii = string.withUTF8 { bytes in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return false }
+            for byte in bytes { text.append(byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte) }
+            return true
+        }
+        if !ascii { text += string.lowercased().utf8 }
     }
 
     private static func artistKey(_ song: LibrarySong) -> String { "\(song.artist)\u{1}\(song.album)" }
     private static func albumKey(_ song: LibrarySong) -> String { "\(song.album)\u{1}\(song.artist)" }
 
-
-    private static func folded(_ text: String) -> [UInt8] { Array(text.lowercased().utf8) }
-
-    private static func precedes(_ lhs: String, _ rhs: String) -> Bool {
-        folded(lhs).lexicographicallyPrecedes(folded(rhs))
+    /// Case-folded bytes, so sorting compares bytes instead of Unicode-collating strings.
+    private static func folded(_ text: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        appendLowercased(text, to: &bytes)
+        return bytes
     }
 }
 
@@ -445,7 +550,8 @@ extension Library {
         let slot = songs.count
         songs.append(song)
         indexByID[song.id] = Int32(clamping: slot)
-        searchText += Self.searchable(song)
+        Self.appendSearchable(song, to: &searchText)
+        searchMasks.append(Self.mask(of: searchText[Int(searchStarts[slot])...]))
         searchStarts.append(Int32(clamping: searchText.count))
         index(slot)
         applied.insertedSlots.append(slot)
