@@ -14,6 +14,7 @@ prints names the targets from DESIGN.md and, where one exists, a peer or anchor 
     scripts/bench.py --only recommend  # recommendations at 1,000,000 plays: rebuild, memory, request latency (bench_recommend_service.py)
     scripts/bench.py --only peer     # /songs?genre=Rock&limit=100 beside the original's FastAPI + MariaDB stack (bench_original_peer.py)
     scripts/bench.py --only live     # reads at --songs and 10× as many, and upload → a connected TUI's screen (bench_live.py)
+    scripts/bench.py --only tui-audio  # Enter in the TUI → first audio at the sink, streamed and kept (bench_tui_audio.py)
 """
 
 import argparse
@@ -199,7 +200,7 @@ def main():
     parser.add_argument("--uploads", type=int, default=2_000, help="bundles uploaded through the API")
     parser.add_argument("--seconds", type=int, default=10, help="duration of each latency run")
     parser.add_argument("--sqs-bundles", type=int, default=1_000, help="bundles ingested through S3 + SQS")
-    parser.add_argument("--only", choices=["library", "player", "scaled", "sqs", "listeners", "art", "recommend", "peer", "live"], help="run one section (the UI's run with the library's; sqs: the S3 + SQS part of scaled)")
+    parser.add_argument("--only", choices=["library", "player", "scaled", "sqs", "listeners", "art", "recommend", "peer", "live", "tui-audio"], help="run one section (the UI's run with the library's; sqs: the S3 + SQS part of scaled)")
     arguments = parser.parse_args()
     for tool, package in [("sox", "sox"), ("lame", "lame"), ("wrk", "wrk"), ("curl", "curl"), ("mpg123", "mpg123"),
                           ("pulseaudio", "pulseaudio"), ("parec", "pulseaudio-utils"), ("tmux", "tmux")]:
@@ -236,6 +237,9 @@ def main():
             import bench_live
             rows += bench_live.rows(work / "live", BIN, Server, tone_mp3, write_bundles, (arguments.songs, 10 * arguments.songs),
                                     arguments.seconds)
+        if arguments.only in (None, "tui-audio"):
+            import bench_tui_audio
+            rows += bench_tui_audio.rows(work / "tui-audio", BIN, Server)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
