@@ -131,12 +131,15 @@ def keep_songs(binary, url, token, pulse, home, count):
             ui.key("O")
             if wait_for(lambda text: text.count("↓") > marks + row, 15) is None:
                 raise RuntimeError(f"row {row} was not kept: {' '.join(screen().split())[:300]}")
+        # A row is marked as O is pressed; its copy arrives after: quit once every copy is on disk.
+        deadline = time.monotonic() + 30
+        while len(list((home / "cache" / "termplayer").glob("songs-*/*.mp3"))) < count:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{count} songs kept with O, not all on disk after 30 s: {' '.join(screen().split())[:300]}")
+            time.sleep(0.1)
         ui.key("g")
     finally:
         ui.quit()
-    copies = list((home / "cache" / "termplayer").glob("songs-*/*.mp3"))
-    if len(copies) != count:
-        raise RuntimeError(f"{count} songs kept with O, {len(copies)} copies on disk: {copies}")
 
 
 def rows(work, binary, server_class):
