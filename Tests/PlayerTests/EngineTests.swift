@@ -51,6 +51,23 @@ struct EngineTests {
         rig.player.shutdown()
     }
 
+    @Test("a new queue played over a paused one keeps the output open, uncorked, and plays the new track")
+    func playKeepsOutput() async throws {
+        let sink = FakeSink(budget: 44100)  // a quarter of a second
+        let rig = FakeRig(sources: ["fake://a": try Tones.bytes(seconds: 2), "fake://b": try Tones.bytes(frequency: 660, seconds: 1)], sink: sink)
+        rig.player.play([Tones.track("a")])
+        #expect(await rig.waitUntil { $0.status == .playing && $0.position > 0.2 })
+        rig.player.pause()
+        #expect(await rig.waitUntil { $0.status == .paused })
+        rig.player.play([Tones.track("b")])
+        sink.allow(44100)
+        #expect(await rig.waitUntil { $0.track == Tones.track("b") && $0.status == .playing && $0.position > 0.2 })
+        #expect(sink.record.withLock { $0.closed } == 0, "the output was not closed and opened again")
+        #expect(!sink.record.withLock { $0.paused })
+        #expect(sink.record.withLock { $0.discards } >= 1, "what the output held of the old track was dropped")
+        rig.player.shutdown()
+    }
+
     @Test("next, previous (restart after 3 s), seek and volume")
     func controls() async throws {
         let sink = FakeSink(budget: 0)

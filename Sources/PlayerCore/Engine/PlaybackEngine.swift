@@ -268,7 +268,9 @@ final class PlaybackEngine {
     private func apply(_ command: PlayerCommand) {
         switch command {
         case .play(let tracks, let index, let seconds):
-            stopPlayback()
+            // The output stays open, as for next and seek: Enter on another song need not wait for a new
+            // PulseAudio connection and stream.
+            stopPlayback(keepOutput: true)
             queue = PlayQueue(tracks, startingAt: index, repeatMode: repeatMode)
             if shuffle { queue.setShuffle(true) }
             guard let first = queue.currentIndex else { return }
@@ -367,13 +369,18 @@ final class PlaybackEngine {
         upcoming = nil
     }
 
-    private func stopPlayback(keepError: Bool = false) {
+    private func stopPlayback(keepError: Bool = false, keepOutput: Bool = false) {
         current?.close()
         current = nil
         dropUpcoming()
         discardOutput()
-        sink?.close()
-        sink = nil
+        if keepOutput {
+            if paused { sink?.setPaused(false) }
+        } else {
+            sink?.close()
+            sink = nil
+        }
+        // Opened again for the next track's format: at once, the stream kept, when it is the same.
         sinkFormat = nil
         pipelineWaitingForFormat = nil
         paused = false
