@@ -34,6 +34,7 @@ import urllib.request
 from pathlib import Path
 
 from proc_stats import memory_mib
+from bench_table import print_table
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(os.environ.get("TERMPLAYER_BIN", REPO / ".build" / "release" / "termplayer"))
@@ -251,10 +252,7 @@ def main():
     print()
     print(f"`{' '.join([Path(sys.argv[0]).name] + sys.argv[1:]) or 'bench.py'}` (via `make bench`), {os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}")
     print()
-    print("| what | TermPlayer | target | peer / anchor |")
-    print("| --- | --- | --- | --- |")
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
+    print_table(rows)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ import uuid
 from pathlib import Path
 
 from proc_stats import cpu_seconds
+from bench_table import print_table
 
 REPO = Path(__file__).resolve().parent.parent
 TOKEN = "bench-listeners-token"
@@ -558,10 +559,7 @@ def main():
           f"popularity (after a {WARM_UP} s run that is not counted); whole GETs timed by curl (time_total); RSS from /proc; the "
           "service restarted over the seeded catalog and measured once its start-up walk of the bucket was over.")
     print()
-    print("| what | TermPlayer | target | same run |")
-    print("| --- | --- | --- | --- |")
-    for row in table:
-        print("| " + " | ".join(row) + " |")
+    print_table(table, "same run")
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ from pathlib import Path
 
 from bench_listeners import wait_until_idle, wrk
 from proc_stats import memory_mib
+from bench_table import print_table
 
 REPO = Path(__file__).resolve().parent.parent
 TOKEN = "bench-live-token"
@@ -340,10 +341,7 @@ def main():
     print(f"{time.strftime('%Y-%m-%d')}: `{' '.join(['scripts/bench_live.py'] + sys.argv[1:])}`, {os.cpu_count()} cores, {binary} "
           f"({(time.monotonic() - started) / 60:.0f} min in all)")
     print()
-    print("| what | TermPlayer | target | note |")
-    print("| --- | --- | --- | --- |")
-    for row in table:
-        print("| " + " | ".join(row) + " |")
+    print_table(table, "note")
 
 
 if __name__ == "__main__":

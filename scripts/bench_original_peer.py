@@ -22,6 +22,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from bench_table import print_table
 
 REPO = Path(__file__).resolve().parent.parent
 GENRES = ["Rock", "Indie", "Pop", "Hiphop", "Jazz", "Country", "Classical", "Other"]
@@ -157,10 +158,7 @@ def main():
         table = rows(work, bench.Server, bench.tone_mp3, bench.write_bundles, arguments.songs, arguments.seconds)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print("| what | TermPlayer | target | peer / anchor |")
-    print("| --- | --- | --- | --- |")
-    for row in table:
-        print("| " + " | ".join(row) + " |")
+    print_table(table)
 
 
 if __name__ == "__main__":

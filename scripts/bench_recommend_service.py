@@ -34,6 +34,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from proc_stats import memory_mib
+from bench_table import print_table
 
 # implicit asks for this (its own threads do the work); it must be set before numpy loads OpenBLAS.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -262,10 +263,7 @@ def main():
     finally:
         import shutil
         shutil.rmtree(work, ignore_errors=True)
-    print("| what | TermPlayer | target | peer / anchor |")
-    print("| --- | --- | --- | --- |")
-    for row in table:
-        print("| " + " | ".join(row) + " |")
+    print_table(table)
 
 
 if __name__ == "__main__":
