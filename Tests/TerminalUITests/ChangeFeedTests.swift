@@ -265,7 +265,7 @@ struct ChangeFeedTests {
         var state = Fixture.state()
         let order = state.library.order(.title).map { state.library.songs[$0] }
         _ = state.reduce(.serviceLost("http://s stopped answering"))
-        _ = state.reduce(.offlineSongsChanged(OfflineSongs(files: [order[1].id: "file:///kept/1.mp3", order[3].id: "file:///kept/3.mp3"])))
+        _ = state.reduce(.offlineSongsChanged(OfflineSongs(kept: [order[1].id, order[3].id])))
         #expect(state.isOffline && !state.canPlay(order[0].id) && state.canPlay(order[1].id))
         #expect(state.reduce(.key(.enter)) == [], "the first song is not kept")
         #expect(state.message?.isError == true && state.message?.text.contains("not on this machine") == true)

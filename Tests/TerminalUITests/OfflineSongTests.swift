@@ -9,7 +9,7 @@ import Testing
 @Suite("Offline song cache (reducer)")
 struct OfflineSongTests {
     /// Blue Checksum, the first song by title, is on disk.
-    static let blueOnDisk = OfflineSongs(files: ["blue": "file:///cache/blue.1.mp3"])
+    static let blueOnDisk = OfflineSongs(kept: ["blue"])
 
     @Test("O on a song pins and fetches it and marks its row; O again unpins it and fetches nothing")
     func pinASong() {
@@ -36,7 +36,7 @@ struct OfflineSongTests {
     @Test("the feed: a re-uploaded kept song is checked again, a deleted one's copy goes")
     func feedKeepsCopiesHonest() {
         var state = Fixture.state()
-        _ = state.reduce(.offlineSongsChanged(OfflineSongs(files: ["blue": "file:///cache/blue.1.mp3", "paper": "file:///cache/paper.1.mp3"])))
+        _ = state.reduce(.offlineSongsChanged(OfflineSongs(kept: ["blue", "paper"])))
         var reuploaded = ListenerFixture.song(Fixture.songs[0])
         reuploaded.duration = 24
         let effects = state.reduce(.changesArrived(FeedFixture.page(
@@ -63,8 +63,7 @@ struct OfflineSongTests {
         #expect(effects.contains(.pinSongs(["first", "blue", "paper"], pinned: true)))
         #expect(state.offline.keptPlaylists == ["p1"] && state.offline.pinned == ["first", "blue", "paper"])
         // The keeper fetched them; the playlist comes again with a fourth song: it is pinned and fetched.
-        let onDisk = Dictionary(uniqueKeysWithValues: ["first", "blue", "paper"].map { ($0, "file:///cache/\($0).mp3") })
-        _ = state.reduce(.offlineSongsChanged(OfflineSongs(files: onDisk, pinned: state.offline.pinned, keptPlaylists: ["p1"])))
+        _ = state.reduce(.offlineSongsChanged(OfflineSongs(kept: ["first", "blue", "paper"], pinned: state.offline.pinned, keptPlaylists: ["p1"])))
         let longer = ListenerFixture.entries([Fixture.songs[1], Fixture.songs[0], Fixture.songs[2], Fixture.songs[3]])
         let more = state.reduce(.playlistLoaded(PlaylistDetail(playlist: ListenerFixture.roadTrip, entries: longer)))
         #expect(more == [.pinSongs(["yoake"], pinned: true), .fetchSongs([Fixture.songs[3]])])

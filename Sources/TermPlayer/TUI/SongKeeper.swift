@@ -63,17 +63,19 @@ final class SongKeeper: Sendable {
         case nil:
             break
         }
-        let initial = await BlockingWork.run { [cache] in Self.snapshot(cache, keptPlaylists: kept) }
-        return (SongKeeper(cache: cache, library: library, inbox: inbox, keptPlaylists: kept, initial: initial), problem)
+        let (initial, paths) = await BlockingWork.run { [cache] in Self.snapshot(cache, keptPlaylists: kept) }
+        return (SongKeeper(cache: cache, library: library, inbox: inbox, keptPlaylists: kept, initial: initial, paths: paths), problem)
     }
 
-    private init(cache: SongCache?, library: LibraryCache, inbox: ActionInbox, keptPlaylists: Set<String>, initial: OfflineSongs) {
+    private init(
+        cache: SongCache?, library: LibraryCache, inbox: ActionInbox, keptPlaylists: Set<String>, initial: OfflineSongs, paths: [String: String]
+    ) {
         self.cache = cache
         self.library = library
         self.inbox = inbox
         self.initial = initial
         shared = Mutex(Shared(keptPlaylists: keptPlaylists))
-        paths = Mutex(Self.paths(of: initial))
+        self.paths = Mutex(paths)
     }
 
     /// Where the player reads a track from: its copy when one is on disk (online too: no network, and
@@ -82,10 +84,6 @@ final class SongKeeper: Sendable {
     @Sendable func locate(_ track: Track) -> String {
         guard let path = paths.withLock({ $0[track.id] }), access(path, R_OK) == 0 else { return track.url }
         return URL(fileURLWithPath: path).absoluteString
-    }
-
-    private static func paths(of songs: OfflineSongs) -> [String: String] {
-        songs.files.compactMapValues { URL(string: $0)?.path }
     }
 
     // MARK: What the UI asks (from its thread; each returns at once)
@@ -199,15 +197,16 @@ final class SongKeeper: Sendable {
     }
 
     private func post(_ cache: SongCache) {
-        let songs = Self.snapshot(cache, keptPlaylists: shared.withLock { $0.keptPlaylists })
-        paths.withLock { $0 = Self.paths(of: songs) }
+        let (songs, paths) = Self.snapshot(cache, keptPlaylists: shared.withLock { $0.keptPlaylists })
+        self.paths.withLock { $0 = paths }
         inbox.post(.offlineSongsChanged(songs))
     }
 
-    private static func snapshot(_ cache: SongCache?, keptPlaylists: Set<String>) -> OfflineSongs {
-        guard let cache else { return OfflineSongs(keptPlaylists: keptPlaylists) }
-        let files = (try? cache.songs()).map { Dictionary($0.map { ($0.songID, $0.url) }, uniquingKeysWith: { first, _ in first }) } ?? [:]
-        return OfflineSongs(files: files, pinned: (try? cache.pinnedSongIDs()) ?? [], keptPlaylists: keptPlaylists)
+    /// What the state is told (which songs are on disk and pinned), and each copy's path for `locate`.
+    private static func snapshot(_ cache: SongCache?, keptPlaylists: Set<String>) -> (OfflineSongs, paths: [String: String]) {
+        guard let cache else { return (OfflineSongs(keptPlaylists: keptPlaylists), [:]) }
+        let paths = (try? cache.songs()).map { Dictionary($0.map { ($0.songID, $0.path) }, uniquingKeysWith: { first, _ in first }) } ?? [:]
+        return (OfflineSongs(kept: Set(paths.keys), pinned: (try? cache.pinnedSongIDs()) ?? [], keptPlaylists: keptPlaylists), paths)
     }
 
     /// "84 MB", "2.0 GB": the status line's sizes.

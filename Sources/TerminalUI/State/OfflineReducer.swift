@@ -5,18 +5,18 @@ import PlayerCore
 /// service cannot be reached the others are marked unavailable and Enter skips them. (The player reads
 /// kept songs from disk, online too: the wiring tells it where each track is as it opens.)
 public struct OfflineSongs: Sendable, Equatable {
-    /// On disk now, song id → the copy's `file://` URL: these play without the service.
-    public var files: [String: String] = [:]
+    /// On disk now: these play without the service.
+    public var kept: Set<String> = []
     /// Kept however long ago they played (`O`): never evicted, fetched whenever the service is reachable.
     public var pinned: Set<String> = []
     /// Playlists kept for offline: their songs are pinned, those added later too.
     public var keptPlaylists: Set<String> = []
 
-    public init(files: [String: String] = [:], pinned: Set<String> = [], keptPlaylists: Set<String> = []) {
-        (self.files, self.pinned, self.keptPlaylists) = (files, pinned, keptPlaylists)
+    public init(kept: Set<String> = [], pinned: Set<String> = [], keptPlaylists: Set<String> = []) {
+        (self.kept, self.pinned, self.keptPlaylists) = (kept, pinned, keptPlaylists)
     }
 
-    public func isKept(_ songID: String) -> Bool { files[songID] != nil }
+    public func isKept(_ songID: String) -> Bool { kept.contains(songID) }
 }
 
 extension AppState {
