@@ -120,7 +120,8 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
                 fflush(changeLog)
                 changesToLog = []
             }
-            let wake = inbox.sleep(untilInputOr: nextTick())
+            // A search under way takes its next slice as soon as no key is waiting.
+            let wake = inbox.sleep(untilInputOr: state.isSearching ? .zero : nextTick())
             if wake.quit { break }
             if wake.resized, screen.updateSize() {
                 dispatch(.resized(width: screen.width, height: screen.height))
@@ -130,6 +131,7 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
             for key in keys {
                 dispatch(key.map(Action.key) ?? .resized(width: screen.width, height: screen.height))
             }
+            if state.isSearching { dispatch(.searchContinues) }
             for action in inbox.drain() {
                 if changeLog != nil, case .changesArrived(let page) = action { changesToLog += page.changes.map(\.id) }
                 dispatch(action)

@@ -219,11 +219,12 @@ public enum Renderer {
         frame.put(TextWidth.truncate(prompt, to: frame.width - 2), x: 1, y: rows.lowerBound, style: state.isEditingQuery ? .selected : .dim)
         let results = (rows.lowerBound + 1)..<rows.upperBound
         if state.searchResults.isEmpty, !state.query.isEmpty {
-            frame.put("No songs match.", x: 1, y: results.lowerBound + 1, style: .dim)
+            frame.put(state.isSearching ? "Searching…" : "No songs match.", x: 1, y: results.lowerBound + 1, style: .dim)
             return
         }
+        let heading = state.isSearching ? "\(state.searchResults.count) found so far…" : "\(state.searchResults.count) found"
         drawSongTable(state, songs: state.searchResults, cursor: state.searchCursor, focused: !state.isEditingQuery,
-                      x: 0, width: frame.width, rows: results, heading: "\(state.searchResults.count) found", into: &frame)
+                      x: 0, width: frame.width, rows: results, heading: heading, into: &frame)
     }
 
     private static func drawEmpty(_ state: AppState, rows: Range<Int>, into frame: inout Frame) {

@@ -105,10 +105,13 @@ public struct AppState: Sendable, Equatable {
     public var query = ""
     /// Keys go to the query while true.
     public var isEditingQuery = false
-    /// Songs matching `query`, indexes into the library.
+    /// Songs matching `query`, indexes into the library: all of them, or those found so far while
+    /// `searchScan` goes on.
     public var searchResults: [Int] = []
-    /// The results before each character of `query` was typed, so Backspace needs no new search.
-    var earlierResults: [[Int]] = []
+    /// The part of a search still to do, a slice a frame (`Action.searchContinues`); nil when done.
+    var searchScan: SearchScan?
+    /// The search before each character of `query` was typed, so Backspace needs no new search.
+    var earlierSearches: [SearchSnapshot] = []
     public var searchCursor = ListCursor()
 
     public var player = PlayerSnapshot()

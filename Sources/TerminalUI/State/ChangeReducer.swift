@@ -6,6 +6,8 @@ import LibraryModel
 extension AppState {
     mutating func changesArrived(_ page: ChangePage) -> [Effect] {
         guard !page.changes.isEmpty else { return [] }
+        // The search's slots are the library's before the change: it finishes over them first.
+        finishSearch()
         // A song can move or go in every list of songs: each cursor notes its song and the ones after it,
         // as many as could go in this page, to land on the first of them still there.
         let window = page.changes.count { $0.kind == .song } + 1
@@ -58,9 +60,9 @@ extension AppState {
     /// title order puts them when they match.
     private mutating func carrySearchResults(along applied: Library.Applied) {
         // Backspace's earlier results would bring back what is gone: it searches afresh instead.
-        earlierResults = []
+        earlierSearches = []
         if applied.rebuilt {
-            searchResults = library.search(query)
+            startSearch()
             return
         }
         for slot in applied.removedSlots { library.remove(slot, fromTitleOrdered: &searchResults) }

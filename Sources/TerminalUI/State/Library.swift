@@ -358,11 +358,23 @@ public struct Library: Sendable, Equatable {
     /// Songs whose title, artist or album contain every word of `query`, any case, in title order.
     /// Narrowing a query only searches the previous results (`within`).
     public func search(_ query: String, within candidates: [Int]? = nil) -> [Int] {
-        let words = query.lowercased().split(separator: " ").map { Array($0.utf8) }
-        guard !words.isEmpty else { return order(.title) }
         let candidates = candidates ?? order(.title)
         var found: [Int] = []
         found.reserveCapacity(candidates.count)
+        search(query, in: candidates[...], into: &found)
+        // Nothing filtered out: share the candidates' storage rather than keep a copy (Backspace keeps
+        // every step's results).
+        return found.count == candidates.count ? candidates : found
+    }
+
+    /// Appends the songs of `candidates` that match `query` to `found`, in the candidates' order: a part
+    /// of a search at a time, so a frame need not wait for a million songs (`SearchScan`).
+    public func search(_ query: String, in candidates: ArraySlice<Int>, into found: inout [Int]) {
+        let words = query.lowercased().split(separator: " ").map { Array($0.utf8) }
+        guard !words.isEmpty else {
+            found += candidates
+            return
+        }
         let needed = words.reduce(0) { $0 | Self.mask(of: $1) }
         // A letter or digit alone is decided by the masks; longer words are looked for in the text.
         let scanned = words.filter { $0.count > 1 || Self.mask(of: $0) & Self.inexactBits != 0 }
@@ -379,9 +391,6 @@ public struct Library: Sendable, Equatable {
                 }
             }
         }
-        // Nothing filtered out: share the candidates' storage rather than keep a copy (Backspace keeps
-        // every step's results).
-        return found.count == candidates.count ? candidates : found
     }
 
     /// Which bytes a text holds, as bits: a–z and 0–9 one bit each (exact), any other byte one of 28

@@ -6,6 +6,8 @@ public import TerminalArt
 /// Something that happened: a key, a resize, an answer from the service, news from the player.
 public enum Action: Sendable {
     case key(Key)
+    /// The next slice of a search under way (`AppState.isSearching`), while no key waits.
+    case searchContinues
     case resized(width: Int, height: Int)
     case libraryLoaded(Library)
     case libraryFailed(String)
@@ -173,6 +175,9 @@ extension AppState {
         switch action {
         case .key(let key):
             return handle(key)
+        case .searchContinues:
+            continueSearch()
+            return []
         case .resized(let width, let height):
             self.width = width
             self.height = height
@@ -189,8 +194,7 @@ extension AppState {
             loadState = .loaded
             hasLibrary = true
             if !library.isEmpty { offersDemo = false }
-            searchResults = library.search(query)
-            earlierResults = []
+            restartSearch()
             let pinned = pinnedSongsToFetch
             return pinned.isEmpty ? [] : [.fetchSongs(pinned)]
         case .changesArrived(let page):
@@ -310,6 +314,8 @@ extension AppState {
     private mutating func handle(_ key: Key) -> [Effect] {
         if popup != nil { return handlePopup(key) }
         if isEditingQuery { return editQuery(key) }
+        // Every other key may act on the results (play them, count them): they are made whole first.
+        finishSearch()
         if isShowingHelp {
             // `?` again turns the page while there is one; any other key closes.
             if keymap.command(for: key) == .help, helpPage + 1 < Renderer.helpPages(self) {
@@ -452,19 +458,12 @@ extension AppState {
         case .escape:
             isEditingQuery = false
             query = ""
-            searchResults = library.search("")
-            earlierResults = []
+            restartSearch()
         case .backspace, .delete:
             guard !query.isEmpty else { return [] }
-            query.removeLast()
-            searchResults = earlierResults.popLast() ?? library.search(query)
+            widenSearch()
         case .character(let character):
-            let narrowed = query.isEmpty ? nil : searchResults
-            earlierResults.append(searchResults)
-            query.append(character)
-            // A longer query (a longer word, or one more) can only narrow the results; a space starts a
-            // word that is still empty, so changes nothing yet.
-            if character != " " { searchResults = library.search(query, within: narrowed) }
+            narrowSearch(typing: character)
         case .control("c"):
             return [.quit]
         case .control where keymap.command(for: key) == .redraw:
