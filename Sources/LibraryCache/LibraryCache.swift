@@ -194,6 +194,21 @@ public final class LibraryCache: Sendable {
             meta["catalog"] = catalog
             try Self.setMeta(db, meta)
         }
+        // The whole library went through the WAL: into the file with it, or the next start reads it there.
+        await settle()
+    }
+
+    /// Moves what the WAL holds into the file and empties it. A WAL left behind (a process ends without
+    /// closing its connection) is read whole by the next one to open the file, and every page is looked
+    /// up through it: a million songs left there cost the next start a third of a second before its
+    /// first frame. Best effort: another TUI reading the file keeps what it needs, and tries next time.
+    public func settle() async {
+        _ = try? await database.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+    }
+
+    /// `settle()` for a thread of the caller's own, on the way out.
+    public func settleNow() {
+        _ = try? database.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
     }
 
     /// Applies a page of the change feed (as the UI's library does), and moves the position on. A song

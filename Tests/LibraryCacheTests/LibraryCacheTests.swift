@@ -42,6 +42,23 @@ import TerminalUI
         #expect(loaded.catalog == "cat-1")
     }
 
+    /// A process that ends without closing the file leaves its WAL behind, and the next start reads it
+    /// whole: a library written whole is moved into the file at once, and a run's last writes on the way out.
+    @Test func aWholeLibraryIsInTheFileNotLeftInTheWAL() async throws {
+        let cache = try LibraryCache(directory: directory, key: key)
+        let songs = (0..<2_000).map { song("s\($0)", "Song \($0)") }
+        try await cache.replace(songs: songs, genres: ["Rock"], position: 1, catalog: nil)
+        let wal = { (try? FileManager.default.attributesOfItem(atPath: cache.path + "-wal")[.size] as? Int) ?? 0 }
+        #expect(wal() == 0, "the WAL still holds \(wal()) bytes")
+        let file = try #require(try FileManager.default.attributesOfItem(atPath: cache.path)[.size] as? Int)
+        #expect(file > 100_000, "the songs are in the file itself: \(file) bytes")
+        try await cache.setMarks(songID: "s1", liked: true, rating: nil)
+        #expect(wal() > 0)
+        cache.settleNow()
+        #expect(wal() == 0)
+        #expect(try await cache.load()?.songs.first { $0.id == "s1" }?.liked == true)
+    }
+
     @Test func changesApplyAndNeverMoveThePositionBack() async throws {
         let cache = try LibraryCache(directory: directory, key: key)
         try await cache.replace(songs: [song("a", "Alpha"), song("b", "Bravo")], genres: ["Rock"], position: 10, catalog: nil)

@@ -20,9 +20,10 @@ final class SerialWork: Sendable {
     }
 
     /// Takes no more work, and waits (blocking the calling thread, one of the program's own) at most
-    /// `timeout` for what is queued.
-    func finish(within timeout: Duration) {
+    /// `timeout` for what is queued; false when time ran out first.
+    @discardableResult
+    func finish(within timeout: Duration) -> Bool {
         queue.finish()
-        drained.wait(timeout: timeout)
+        return drained.wait(timeout: timeout)
     }
 }

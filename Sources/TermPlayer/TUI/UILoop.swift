@@ -152,7 +152,8 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
         if let play = plays.finish() { report(play) }
         // What was played last is worth a moment on the way out, not a hang (the outbox keeps it anyway).
         changes.finish(within: .seconds(2))
-        cacheWrites.finish(within: .seconds(2))
+        // Settled only once its writes are done: one still under way holds the file, and a quit must not wait.
+        if cacheWrites.finish(within: .seconds(2)) { cache.settleNow() }
         keeper.finish(within: .milliseconds(200))
         covers.shutdown()
     }
