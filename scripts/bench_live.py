@@ -23,6 +23,7 @@ and how soon a change reaches a connected terminal UI.
     scripts/bench_live.py                              # 100,000 and 1,000,000 songs (about 25 minutes)
     scripts/bench_live.py --sizes 20000 --uploads 20   # quick
     TERMPLAYER_BIN=.build-bench/release/termplayer scripts/bench_live.py
+    BENCH_UI_SCALE_KEEP=/tmp/uiscale scripts/bench_live.py  # the 1,000,000 songs bench_ui_scale keeps there, seeded once
 
 bench.py runs this (`--only live`, and in the full run).
 """
@@ -267,9 +268,17 @@ def rows(work, binary, Server, tone_mp3, write_bundles, sizes=(100_000, 1_000_00
     song = tone_mp3(work, 180)
     facts = audio_facts(work, Server, song)
     results, latency = {}, None
+    keep = os.environ.get("BENCH_UI_SCALE_KEEP")
     for count in sizes:
-        library = work / f"library-{count}"
-        seeded = seed_library(library, count, song, facts, Server, write_bundles)
+        # A library only read (not the one uploaded to) can be the one bench_ui_scale keeps: seeded once.
+        kept = keep is not None and not (count == min(sizes) and uploads)
+        if kept:
+            import bench_ui_scale
+            library = bench_ui_scale.seeded(Path(keep), count, song, facts, Server, write_bundles)
+            seeded = float((library / "seeded").read_text().split()[0])
+        else:
+            library = work / f"library-{count}"
+            seeded = seed_library(library, count, song, facts, Server, write_bundles)
         server, walk = serve_seeded(Server, library, count)
         try:
             print(f"bench: live, {count:,} songs: seeded in {seeded:.0f} s, start-up walk {walk:.0f} s", file=sys.stderr)
@@ -279,7 +288,8 @@ def rows(work, binary, Server, tone_mp3, write_bundles, sizes=(100_000, 1_000_00
                 latency = change_latency(binary, server, library, count, uploads, tone_mp3(work, 5), work)
         finally:
             server.stop()
-        shutil.rmtree(library, ignore_errors=True)
+        if not kept:
+            shutil.rmtree(library, ignore_errors=True)
 
     out = []
 
