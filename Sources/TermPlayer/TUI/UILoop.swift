@@ -131,7 +131,8 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
             for key in keys {
                 dispatch(key.map(Action.key) ?? .resized(width: screen.width, height: screen.height))
             }
-            if state.isSearching { dispatch(.searchContinues) }
+            // Not in the same turn as a key: its frame shows its own slice first.
+            if keys.isEmpty, state.isSearching { dispatch(.searchContinues) }
             for action in inbox.drain() {
                 if changeLog != nil, case .changesArrived(let page) = action { changesToLog += page.changes.map(\.id) }
                 dispatch(action)
