@@ -203,12 +203,16 @@ public final class LibraryCache: Sendable {
     /// up through it: a million songs left there cost the next start a third of a second before its
     /// first frame. Best effort: another TUI reading the file keeps what it needs, and tries next time.
     public func settle() async {
-        _ = try? await database.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        _ = try? await database.writeWithoutTransaction(Self.foldWAL)
     }
 
     /// `settle()` for a thread of the caller's own, on the way out.
     public func settleNow() {
-        _ = try? database.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        _ = try? database.writeWithoutTransaction(Self.foldWAL)
+    }
+
+    @Sendable private static func foldWAL(_ db: Database) throws {
+        try db.checkpoint(.truncate)
     }
 
     /// Applies a page of the change feed (as the UI's library does), and moves the position on. A song
