@@ -25,6 +25,14 @@ import Testing
         return state
     }
 
+    /// `searching`, with the scan checked to be still under way: what the test is about.
+    static func midScan(_ query: String, in library: Library = library) -> AppState {
+        let state = searching(query, in: library)
+        let searching = state.isSearching
+        #expect(searching, "the search of \(query) ended in one slice")
+        return state
+    }
+
     /// Steps the search to its end, as the UI loop does while no key waits; returns the steps taken.
     @discardableResult
     static func finish(_ state: inout AppState) -> Int {
@@ -70,9 +78,7 @@ import Testing
 
     @Test("typing on before a scan ends narrows over what it found and what it had not looked at yet")
     func typingDuringAScan() {
-        var state = Self.searching("so")
-        let searching = state.isSearching
-        #expect(searching)
+        var state = Self.midScan("so")
         state.type("ng 1999")
         Self.finish(&state)
         #expect(state.searchResults == Self.library.search("song 1999"))
@@ -82,9 +88,7 @@ import Testing
 
     @Test("Backspace brings back the shorter query's search, finished or not, and it ends as a new one would")
     func backspace() {
-        var state = Self.searching("song 1")
-        let searching = state.isSearching
-        #expect(searching)
+        var state = Self.midScan("song 1")
         state.type("5")
         Self.finish(&state)
         #expect(state.searchResults == Self.library.search("song 15"))
@@ -97,9 +101,7 @@ import Testing
 
     @Test("a key that acts on the results gets all of them")
     func actingFinishes() {
-        var state = Self.searching("song")
-        let searching = state.isSearching
-        #expect(searching)
+        var state = Self.midScan("song")
         state.press(.enter, .character("G"))
         let stillSearching = state.isSearching
         #expect(!stillSearching)
@@ -114,9 +116,7 @@ import Testing
 
     @Test("a change arriving during a scan: the search finishes over the old library, then follows the change")
     func changeDuringAScan() {
-        var state = Self.searching("ze", in: Self.zebras)
-        let searching = state.isSearching
-        #expect(searching)
+        var state = Self.midScan("ze", in: Self.zebras)
         let match = FeedFixture.song("new", "Zebra 5½")
         _ = state.reduce(.changesArrived(FeedFixture.page(FeedFixture.added(match), FeedFixture.removed("z3"))))
         Self.finish(&state)
