@@ -22,7 +22,7 @@ extension SubsonicService {
         indexes.set("ignoredArticles", SubsonicShapes.ignoredArticles.joined(separator: " "))
         indexes.set("lastModified", Self.lastModified(snapshot))
         indexes.add(list: "shortcut", [])
-        indexes.add(list: "index", Self.inFolder(call) ? SubsonicShapes.indexes(snapshot.artists) : [])
+        indexes.add(list: "index", Self.inFolder(call) ? SubsonicShapes.indexes(snapshot.artists, id3: false) : [])
         indexes.add(list: "child", [])
         return .element(indexes)
     }
@@ -31,8 +31,7 @@ extension SubsonicService {
         let snapshot = try await albums.current()
         var artists = SubsonicElement("artists")
         artists.set("ignoredArticles", SubsonicShapes.ignoredArticles.joined(separator: " "))
-        artists.set("lastModified", Self.lastModified(snapshot))
-        artists.add(list: "index", Self.inFolder(call) ? SubsonicShapes.indexes(snapshot.artists) : [])
+        artists.add(list: "index", Self.inFolder(call) ? SubsonicShapes.indexes(snapshot.artists, id3: true) : [])
         return .element(artists)
     }
 
@@ -45,12 +44,10 @@ extension SubsonicService {
             directory.set("name", artist.name)
             directory.set("parent", String(Self.musicFolderID))
             let albums = artist.albumIDs.compactMap(snapshot.album)
-            directory.set("albumCount", albums.count)
             directory.add(list: "child", albums.map { SubsonicShapes.albumDirectory($0, name: "child") })
         } else if let album = snapshot.album(id) {
             directory.set("name", album.summary.name)
             directory.set("parent", album.artistID)
-            directory.set("songCount", album.summary.songCount)
             directory.add(list: "child", try await albumSongs(album, for: call.listener, name: "child"))
         } else {
             throw SubsonicError.notFound("Directory \(id.prefix(140))")

@@ -129,7 +129,7 @@ extension SubsonicService {
             snapshot.artists.compactMap { artist in
                 let albums = artist.albumIDs
                 guard !albums.isEmpty, albums.allSatisfy({ starredAlbums[$0] != nil }) else { return nil }
-                return SubsonicShapes.artist(artist, starred: albums.compactMap { starredAlbums[$0] }.max())
+                return SubsonicShapes.artist(artist, starred: albums.compactMap { starredAlbums[$0] }.max(), id3: id3)
             })
         element.add(
             list: "album",

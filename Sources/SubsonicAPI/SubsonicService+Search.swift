@@ -29,7 +29,7 @@ extension SubsonicService {
             songs = try await self.songs(selection, for: call.listener)
         }
         var result = SubsonicElement(id3 ? "searchResult3" : "searchResult2")
-        result.add(list: "artist", artists.map { SubsonicShapes.artist($0) })
+        result.add(list: "artist", artists.map { SubsonicShapes.artist($0, id3: id3) })
         result.add(list: "album", albums.map { id3 ? SubsonicShapes.album($0) : SubsonicShapes.albumDirectory($0) })
         result.add(list: "song", songs)
         return .element(result)

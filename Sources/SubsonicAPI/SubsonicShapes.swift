@@ -71,7 +71,6 @@ enum SubsonicShapes {
         element.set("year", summary.year)
         element.set("genre", summary.genre)
         element.set("starred", starred)
-        element.set("isDir", true)
         element.set("mediaType", "album")
         return element
     }
@@ -84,14 +83,12 @@ enum SubsonicShapes {
         element.set("parent", album.artistID)
         element.set("isDir", true)
         element.set("title", summary.name)
-        element.set("name", summary.name)
         element.set("album", summary.name)
         element.set("artist", summary.artist)
         element.set("year", summary.year)
         element.set("genre", summary.genre)
         element.set("coverArt", summary.coverSongID)
         element.set("duration", Int(summary.duration.rounded()))
-        element.set("songCount", summary.songCount)
         element.set("created", summary.createdAt)
         element.set("albumId", album.id)
         element.set("artistId", album.artistID)
@@ -99,13 +96,16 @@ enum SubsonicShapes {
         return element
     }
 
-    /// An artist as an `ArtistID3`, or as an index's `Artist`.
-    static func artist(_ artist: AlbumIndex.Artist, starred: Date? = nil, name: String = "artist") -> SubsonicElement {
+    /// An artist as an `ArtistID3`, or (not `id3`) as the folder-based `Artist` of getIndexes, search2 and
+    /// getStarred, which has no album count or cover in the 1.16.1 schema.
+    static func artist(_ artist: AlbumIndex.Artist, starred: Date? = nil, id3: Bool = true, name: String = "artist") -> SubsonicElement {
         var element = SubsonicElement(name)
         element.set("id", artist.id)
         element.set("name", artist.name)
-        element.set("albumCount", artist.albumIDs.count)
-        element.set("coverArt", artist.coverSongID)
+        if id3 {
+            element.set("albumCount", artist.albumIDs.count)
+            element.set("coverArt", artist.coverSongID)
+        }
         element.set("starred", starred)
         return element
     }
@@ -114,14 +114,14 @@ enum SubsonicShapes {
     static let ignoredArticles = ["The", "El", "La", "Los", "Las", "Le", "Les"]
 
     /// Artists under their index letters: A–Z, and `#` for the rest, in the order the letters sort.
-    static func indexes(_ artists: [AlbumIndex.Artist], elementName: String = "artist") -> [SubsonicElement] {
+    static func indexes(_ artists: [AlbumIndex.Artist], id3: Bool) -> [SubsonicElement] {
         var groups: [String: [AlbumIndex.Artist]] = [:]
         for artist in artists { groups[indexLetter(artist.name), default: []].append(artist) }
         return groups.keys.sorted { ($0 == "#" ? 1 : 0, $0) < ($1 == "#" ? 1 : 0, $1) }.map { letter in
             var index = SubsonicElement("index")
             index.set("name", letter)
             let members = (groups[letter] ?? []).sorted { sortName($0.name) < sortName($1.name) }
-            index.add(list: "artist", members.map { artist($0, name: elementName) })
+            index.add(list: "artist", members.map { artist($0, id3: id3) })
             return index
         }
     }

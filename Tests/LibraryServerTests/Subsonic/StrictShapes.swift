@@ -83,6 +83,11 @@ enum Strict {
         let index: [Index]
     }
 
+    struct ArtistsID3: Decodable {
+        let ignoredArticles: String
+        let index: [Index]
+    }
+
     struct MusicFolder: Decodable {
         let id: Int
         let name: String
@@ -136,7 +141,7 @@ enum Strict {
 
     struct FoldersPayload: Decodable { let musicFolders: [String: [MusicFolder]] }
     struct IndexesPayload: Decodable { let indexes: Indexes }
-    struct ArtistsPayload: Decodable { let artists: Indexes }
+    struct ArtistsPayload: Decodable { let artists: ArtistsID3 }
     struct ArtistPayload: Decodable { let artist: Artist }
     struct AlbumPayload: Decodable { let album: Album }
     struct SongPayload: Decodable { let song: Child }
