@@ -118,13 +118,19 @@ extension SQLCatalog {
             guard ids.count <= Self.batchSize else { throw .invalid("at most \(Self.batchSize) song ids per selection, not \(ids.count)") }
             conditions.append("s.id IN (\(list: Array(Set(ids))))")
         }
-        let whereClause: SQL = conditions.isEmpty ? "" : "WHERE " + SQL.joined(conditions, separator: " AND ")
-        let order: SQL =
-            switch selection.order {
-            case .title: "s.sort_title, s.id"
-            case .newest: "s.created_at DESC, s.id"
-            case .random: "random()"
-            }
+        var whereClause: SQL = conditions.isEmpty ? "" : "WHERE " + SQL.joined(conditions, separator: " AND ")
+        var page: SQL = "LIMIT \(selection.limit) OFFSET \(selection.offset)"
+        let order: SQL
+        switch selection.order {
+        case .title: order = "s.sort_title, s.id"
+        case .newest: order = "s.created_at DESC, s.id"
+        case .random:
+            // Drawn among narrow rows first, so the full columns and the track are read for the page alone,
+            // not for every song the shuffle sorts.
+            whereClause = "WHERE s.id IN (SELECT s.id FROM songs s \(whereClause) ORDER BY random() \(page))"
+            page = ""
+            order = "random()"
+        }
         // The rank among the album's songs: an album is small, so each row costs a short range of songs_by_album.
         return try await engine.fetch(
             """
@@ -132,7 +138,7 @@ extension SQLCatalog {
                 (SELECT COUNT(*) FROM songs t WHERE t.album_key = s.album_key AND t.artist_key = s.artist_key
                     AND (t.sort_title, t.id) <= (s.sort_title, s.id))
             FROM songs s JOIN genres g ON g.genreid = s.genreid \(whereClause)
-            ORDER BY \(order) LIMIT \(selection.limit) OFFSET \(selection.offset)
+            ORDER BY \(order) \(page)
             """,
             SQLContext("list songs in full", table: "songs")
         ) { row throws(CatalogError) in

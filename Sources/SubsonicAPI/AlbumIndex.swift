@@ -20,6 +20,8 @@ public final class AlbumIndex: Sendable {
         public var summary: AlbumSummary
         /// The artist as an index files it ("beatles" for The Beatles), worked out once per build, not per sort.
         public var artistSortKey: String
+        /// Album and artist, folded, for search: folded once per build, not per query.
+        public var searchText: String
     }
 
     public struct Snapshot: Sendable {
@@ -41,7 +43,7 @@ public final class AlbumIndex: Sendable {
                 let artistID = SubsonicIDs.artist(key: summary.artistKey)
                 let album = Album(
                     id: SubsonicIDs.album(artistKey: summary.artistKey, albumKey: summary.albumKey), artistID: artistID, summary: summary,
-                    artistSortKey: SubsonicShapes.sortName(summary.artist))
+                    artistSortKey: SubsonicShapes.sortName(summary.artist), searchText: summary.albumKey + "\n" + summary.artistKey)
                 albumsByID[album.id] = albums.count
                 albums.append(album)
                 if let index = artistsByID[artistID] {

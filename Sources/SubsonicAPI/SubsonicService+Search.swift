@@ -15,13 +15,10 @@ extension SubsonicService {
         let albumPage = try page("album", 20)
         let songPage = try page("song", 20)
         let snapshot = try await albums.current()
-        func matches(_ texts: String...) -> Bool {
-            let folded = SearchKey.fold(texts.joined(separator: "\n"))
-            return words.allSatisfy { folded.contains($0) }
-        }
-        let artists = Array(snapshot.artists.lazy.filter { matches($0.name) }.dropFirst(artistPage.offset).prefix(artistPage.count))
-        let albums = Array(
-            snapshot.albums.lazy.filter { matches($0.summary.name, $0.summary.artist) }.dropFirst(albumPage.offset).prefix(albumPage.count))
+        func matches(_ folded: String) -> Bool { words.allSatisfy { folded.contains($0) } }
+        // Artist keys are folded names already, and albums carry theirs with their artist's.
+        let artists = Array(snapshot.artists.lazy.filter { matches($0.key) }.dropFirst(artistPage.offset).prefix(artistPage.count))
+        let albums = Array(snapshot.albums.lazy.filter { matches($0.searchText) }.dropFirst(albumPage.offset).prefix(albumPage.count))
         var songs: [SubsonicElement] = []
         if songPage.count > 0 {
             let selection = SongSelection(
