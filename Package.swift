@@ -161,10 +161,26 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        /// The (Open)Subsonic API at `/rest` (issue 13): parameters, the envelope in XML, JSON and JSONP, auth, and
+        /// every method, over the catalog and a backend the service provides (accounts, bytes, scans, recommender).
+        .target(
+            name: "SubsonicAPI",
+            dependencies: [
+                "Catalog",
+                "LibraryModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         .target(
             name: "LibraryServer",
             dependencies: [
                 "LibraryModel",
+                "SubsonicAPI",
                 "MPEGAudio",
                 "AWSClients",
                 "Catalog",
@@ -236,6 +252,7 @@ let package = Package(
             name: "LibraryServerTests",
             dependencies: [
                 "LibraryServer",
+                "SubsonicAPI",
                 "LibraryModel",
                 "Catalog",
                 "CatalogSQLite",

@@ -51,6 +51,14 @@ public protocol CatalogStore: Sendable {
     /// client's cache of one catalog is never mixed with another's behind the same URL. It never changes.
     func identity() async throws(CatalogError) -> String
 
+    // MARK: Albums and artists, as the Subsonic API browses them
+
+    /// Every album (songs sharing a folded artist and album), in folded artist, then album order.
+    func albumSummaries() async throws(CatalogError) -> [AlbumSummary]
+
+    /// Songs in full, each with its track (its rank on its album in title order). `ids` holds at most 500.
+    func songRecords(_ selection: SongSelection) async throws(CatalogError) -> [TrackRecord]
+
     // MARK: Listeners
 
     /// Every account, the local listener's included, by name.

@@ -124,7 +124,7 @@ public final class SQLCatalog: CatalogStore {
 
     // MARK: Songs
 
-    private static let songColumns = """
+    static let songColumns = """
         s.id, s.title, s.album, s.artist, s.genreid, g.genre, s.year, s.audio_key, s.cover_key, s.duration,
         s.size, s.bitrate, s.sample_rate, s.channels, s.metadata_etag, s.audio_etag, s.cover_etag,
         s.created_at, s.updated_at

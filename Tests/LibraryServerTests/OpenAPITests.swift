@@ -43,7 +43,7 @@ struct OpenAPITests {
             }
             #expect(headsAsGets == ["GET /media/{key}"])
             #expect(headsAsGets.isSubset(of: routed))
-            #expect(routed.count == 47)
+            #expect(routed.count == 49)
         }
     }
 

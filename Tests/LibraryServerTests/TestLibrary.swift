@@ -22,13 +22,13 @@ struct TestLibrary {
     /// A service on `folder` when given (another service on a library already made), else on a fresh one.
     init(
         folder: URL? = nil, publicBaseURL: String? = nil, watchMode: LocalBucket.WatchMode = .automatic, listingPageSize: Int = 1000,
-        scanAtStart: Bool = true
+        scanAtStart: Bool = true, host: String = "127.0.0.1"
     ) async throws {
         self.folder = try folder ?? Fixtures.temporaryDirectory("library")
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         var options = ServeOptions(
-            library: LocalLibrary(root: FilePath(self.folder.path)), port: 0, publicBaseURL: publicBaseURL,
+            library: LocalLibrary(root: FilePath(self.folder.path)), host: host, port: 0, publicBaseURL: publicBaseURL,
             token: Self.token, watchMode: watchMode)
         options.listingPageSize = listingPageSize
         options.scanAtStart = scanAtStart

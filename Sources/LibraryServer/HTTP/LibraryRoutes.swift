@@ -6,6 +6,7 @@ import HTTPTypes
 public import Hummingbird
 import LibraryModel
 import NIOCore
+import SubsonicAPI
 
 /// The REST API: reads are open, writes to the library need the service's token (or an admin), and the
 /// listeners' routes act as whoever signed in.
@@ -38,6 +39,9 @@ public struct LibraryRoutes: Sendable {
         let router = Router(context: LibraryRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: CatalogIdentityMiddleware(identity: catalogIdentity))
         router.add(middleware: CrossOriginMiddleware())
+        // Before the JSON errors and the `Authorization` reading, which apply only to routes added after them:
+        // Subsonic answers its errors in its own envelope and authenticates with its own parameters.
+        SubsonicRoutes<LibraryRequestContext>(service: SubsonicService(backend: SubsonicBridge(routes: self))).add(to: router)
         router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: CallerMiddleware(accounts: accounts))
         router.get(RouterPath(APIPath.health)) { _, _ in Self.json(#"{"status":"ok"}"#) }
@@ -200,6 +204,12 @@ public struct LibraryRoutes: Sendable {
         if let size = try FormQuery.number("size", in: FormQuery.parse(request.uri.query), range: 1...Int.max) {
             return try await scaledCover(key, info: info, size: size, request: request)
         }
+        return try await object(key, info: info, request: request)
+    }
+
+    /// An object's bytes, whole or the range asked for, with its entity tag for conditional requests: for
+    /// `/media` and for Subsonic's `stream` and `getCoverArt`.
+    func object(_ key: ObjectKey, info: ObjectInfo, request: Request) async throws -> Response {
         let etag = "\"\(info.etag)\""
         var headers: HTTPFields = [
             .contentType: key.part.contentType,
@@ -242,7 +252,7 @@ public struct LibraryRoutes: Sendable {
     }
 
     /// A cover scaled to fit `size` × `size` (at most `ScaledCovers.largestSize`), as JPEG.
-    private func scaledCover(_ key: ObjectKey, info: ObjectInfo, size requested: Int, request: Request) async throws -> Response {
+    func scaledCover(_ key: ObjectKey, info: ObjectInfo, size requested: Int, request: Request) async throws -> Response {
         guard key.part == .cover || key.part == .pngCover else {
             throw APIError.badRequest("size is for covers (.jpg, .png), not \(key)")
         }

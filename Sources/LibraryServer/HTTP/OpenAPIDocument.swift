@@ -12,6 +12,28 @@ enum OpenAPIDocument {
         "description": "Songs, genres and their media, ingested from bundles (<id>.json + <id>.mp3 + optional <id>.jpg/.png) stored in a bucket; and each listener's likes, ratings, plays and playlists. Reads of the library are open; changing it needs the service's bearer token. Listener routes act as the caller: a login token (POST /login), an API key, HTTP Basic, or the service's token (the machine owner's local listener, which is also every request's when no accounts exist and the service listens on loopback only). Every answer names the catalog in X-Catalog-Id."
       },
       "paths": {
+        "/rest/{method}": {
+          "get": {
+            "summary": "The OpenSubsonic API (Subsonic 1.16.1): NAME or NAME.view, parameters in the query",
+            "operationId": "subsonicGet",
+            "description": "Answers in XML by default, f=json or f=jsonp with callback. Authenticates with u and p (plain or enc:HEX), u with t = md5(password + salt) and s, or apiKey; with no accounts on a loopback-only service, any request is the local listener's. Errors are HTTP 200 with status failed and the Subsonic error code; stream and getCoverArt answer bytes (Range honoured).",
+            "parameters": [
+              {"name": "method", "in": "path", "required": true, "description": "A Subsonic method, with or without .view", "schema": {"type": "string"}},
+              {"name": "f", "in": "query", "schema": {"type": "string", "enum": ["xml", "json", "jsonp"]}}
+            ],
+            "responses": {
+              "200": {"description": "A subsonic-response envelope, or a song's or cover's bytes", "content": {"text/xml": {}, "application/json": {}, "application/javascript": {}, "audio/mpeg": {}, "image/jpeg": {}}},
+              "206": {"description": "The requested range of a song (stream, download)"}
+            }
+          },
+          "post": {
+            "summary": "The OpenSubsonic API by POST: parameters in the query string, a form body, or both",
+            "operationId": "subsonicPost",
+            "parameters": [{"name": "method", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": {"type": "object", "additionalProperties": {"type": "string"}}}}},
+            "responses": {"200": {"description": "As for GET"}}
+          }
+        },
         "/songs": {
           "get": {
             "summary": "List songs ordered by title",

@@ -86,6 +86,24 @@ public final class Accounts: Sendable {
         }
     }
 
+    /// Who a request without credentials is: the local listener while no accounts exist on a loopback-only
+    /// service (as `optionalListener` decides for anonymous requests), else nil.
+    func implicitListener() async throws(APIError) -> UserRecord? {
+        guard isLoopbackOnly, try await !haveAccounts() else { return nil }
+        return try await localListener()
+    }
+
+    /// The listener an API key (or the service's own token, for the local listener) stands for; nil for a key
+    /// that stands for no one, a login token included: those expire, and a Subsonic client keeps its key for good.
+    func listener(apiKey token: String) async throws(APIError) -> UserRecord? {
+        if ConstantTime.equal(token, serviceToken) { return try await localListener() }
+        guard let parts = ListenerToken.parse(token),
+            let credential = try await catalogCall({ try await catalog.credential(id: parts.id) }), credential.kind == .apiKey,
+            ConstantTime.equal(ListenerToken.hash(parts.secret), credential.secretHash)
+        else { return nil }
+        return try await catalogCall { try await catalog.user(id: credential.userID) }
+    }
+
     /// The owner, or an admin listener: who may manage accounts and the library.
     func requireAdmin(_ context: LibraryRequestContext) throws(APIError) {
         switch context.caller {

@@ -4,6 +4,7 @@ public import Hummingbird
 import LibraryModel
 public import NIOCore
 import Synchronization
+public import SubsonicAPI
 
 /// Who a request comes from, decided once per request by `CallerMiddleware`.
 public enum Caller: Sendable {
@@ -34,6 +35,10 @@ public struct LibraryRequestContext: RequestContext {
 
     /// The remote IP, for rate limits ("unknown" in router tests).
     var address: String { remoteAddress?.ipAddress ?? "unknown" }
+}
+
+extension LibraryRequestContext: SubsonicRequestContext {
+    public var clientAddress: String { address }
 }
 
 /// Reads the `Authorization` header once for every route. Credentials that are given but wrong are a

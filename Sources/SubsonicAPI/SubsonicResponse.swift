@@ -1,0 +1,331 @@
+public import Foundation
+import LibraryModel
+
+/// An attribute's value, typed, so JSON gets real numbers and booleans (Go's `encoding/json`, mashumaro and
+/// Swift's Codable reject `"123"` where a number belongs) and XML gets the same text either way.
+public enum SubsonicValue: Sendable, Equatable {
+    case string(String)
+    case int(Int)
+    case double(Double)
+    case bool(Bool)
+}
+
+/// One element of an answer, written once and rendered as XML or JSON. Attributes become XML attributes or
+/// JSON fields; children are single elements (JSON objects) or lists (JSON arrays even when they hold one, or
+/// none); `text` is XML text content, and `value` in JSON (a genre's name).
+public struct SubsonicElement: Sendable, Equatable {
+    public enum Child: Sendable, Equatable {
+        case one(SubsonicElement)
+        case list(name: String, [SubsonicElement])
+        /// Bare values, one element each in XML (`<folder>1</folder>`), an array in JSON.
+        case values(name: String, [SubsonicValue])
+    }
+
+    public var name: String
+    public private(set) var attributes: [Attribute] = []
+    public private(set) var children: [Child] = []
+    public var text: String?
+
+    public struct Attribute: Sendable, Equatable {
+        public var name: String
+        public var value: SubsonicValue
+    }
+
+    public init(_ name: String) {
+        self.name = name
+    }
+
+    /// The attribute's value, if set.
+    public subscript(_ attribute: String) -> SubsonicValue? {
+        attributes.first { $0.name == attribute }?.value
+    }
+
+    /// Sets an attribute; nil leaves it out.
+    public mutating func set(_ name: String, _ value: String?) {
+        if let value { put(name, .string(value)) }
+    }
+
+    public mutating func set(_ name: String, _ value: Int?) {
+        if let value { put(name, .int(value)) }
+    }
+
+    public mutating func set(_ name: String, _ value: Bool?) {
+        if let value { put(name, .bool(value)) }
+    }
+
+    public mutating func set(_ name: String, _ value: Double?) {
+        if let value { put(name, .double(value)) }
+    }
+
+    /// Times as ISO 8601 in UTC with milliseconds, as the spec's examples write them.
+    public mutating func set(_ name: String, _ value: Date?) {
+        if let value { put(name, .string(Self.time(value))) }
+    }
+
+    public mutating func add(_ child: SubsonicElement) {
+        children.append(.one(child))
+    }
+
+    public mutating func add(list name: String, _ elements: [SubsonicElement]) {
+        children.append(.list(name: name, elements))
+    }
+
+    /// Takes `other`'s children as its own, after its own.
+    mutating func adoptChildren(of other: SubsonicElement) {
+        children += other.children
+    }
+
+    public mutating func add(values name: String, _ values: [SubsonicValue]) {
+        children.append(.values(name: name, values))
+    }
+
+    /// The single child of that name, or the elements of the list of that name (for tests and for merging).
+    public func child(_ name: String) -> SubsonicElement? {
+        for case .one(let element) in children where element.name == name { return element }
+        return nil
+    }
+
+    public func list(_ name: String) -> [SubsonicElement]? {
+        for case .list(let listName, let elements) in children where listName == name { return elements }
+        return nil
+    }
+
+    private mutating func put(_ name: String, _ value: SubsonicValue) {
+        if let index = attributes.firstIndex(where: { $0.name == name }) {
+            attributes[index].value = value
+        } else {
+            attributes.append(Attribute(name: name, value: value))
+        }
+    }
+
+    static func time(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
+    }
+}
+
+/// What a client asked the answer to be written as: `f`, XML when absent (DSub, Clementine and Supersonic read
+/// only XML).
+public enum SubsonicFormat: Sendable, Equatable {
+    case xml
+    case json
+    /// JSON wrapped in a call of this function.
+    case jsonp(callback: String)
+
+    /// From `f` and `callback`. A JSONP request without a usable callback is answered in JSON, with the error.
+    static func of(_ parameters: SubsonicParameters) -> (format: SubsonicFormat, problem: SubsonicError?) {
+        switch parameters["f"]?.lowercased() {
+        case "json": return (.json, nil)
+        case "jsonp":
+            guard let callback = parameters["callback"], !callback.isEmpty else { return (.json, .missing("callback")) }
+            // A callback is script the page runs: only a dotted name, never text that could close the call.
+            guard callback.count <= 100, callback.unicodeScalars.allSatisfy(Self.isCallbackScalar), callback.first?.isNumber == false else {
+                return (.json, SubsonicError(.generic, "callback must be a JavaScript function name"))
+            }
+            return (.jsonp(callback: callback), nil)
+        default: return (.xml, nil)
+        }
+    }
+
+    private static func isCallbackScalar(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "a"..."z", "A"..."Z", "0"..."9", "_", "$", ".": true
+        default: false
+        }
+    }
+
+    public var contentType: String {
+        switch self {
+        case .xml: "text/xml; charset=utf-8"
+        case .json: "application/json; charset=utf-8"
+        case .jsonp: "application/javascript; charset=utf-8"
+        }
+    }
+}
+
+/// The `subsonic-response` envelope around every answer, in each format: one renderer per format.
+public enum SubsonicEnvelope {
+    /// The Subsonic API version this server speaks.
+    public static let apiVersion = "1.16.1"
+    public static let serverType = "termplayer"
+    static let namespace = "http://subsonic.org/restapi"
+
+    /// `payload` for a success, `error` for a failure.
+    public static func render(_ payload: SubsonicElement?, error: SubsonicError? = nil, format: SubsonicFormat, serverVersion: String) -> [UInt8] {
+        var root = SubsonicElement("subsonic-response")
+        root.set("status", error == nil ? "ok" : "failed")
+        root.set("version", apiVersion)
+        root.set("type", serverType)
+        root.set("serverVersion", serverVersion)
+        root.set("openSubsonic", true)
+        if let error {
+            var element = SubsonicElement("error")
+            element.set("code", error.code.rawValue)
+            element.set("message", error.message)
+            root.add(element)
+        } else if let payload {
+            if payload.name == SubsonicElement.bareListMarker { root.adoptChildren(of: payload) } else { root.add(payload) }
+        }
+        var output: [UInt8] = []
+        output.reserveCapacity(512)
+        switch format {
+        case .xml:
+            output.append(contentsOf: #"<?xml version="1.0" encoding="UTF-8"?>"#.utf8)
+            XMLWriter.append(root, namespace: namespace, to: &output)
+        case .json:
+            JSONWriter.appendEnvelope(root, to: &output)
+        case .jsonp(let callback):
+            output.append(contentsOf: callback.utf8)
+            output.append(UInt8(ascii: "("))
+            JSONWriter.appendEnvelope(root, to: &output)
+            output.append(contentsOf: ");".utf8)
+        }
+        output.append(UInt8(ascii: "\n"))
+        return output
+    }
+}
+
+enum XMLWriter {
+    static func append(_ element: SubsonicElement, namespace: String? = nil, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "<"))
+        output.append(contentsOf: element.name.utf8)
+        if let namespace {
+            output.append(contentsOf: #" xmlns=""#.utf8)
+            output.append(contentsOf: namespace.utf8)
+            output.append(UInt8(ascii: "\""))
+        }
+        for attribute in element.attributes {
+            output.append(UInt8(ascii: " "))
+            output.append(contentsOf: attribute.name.utf8)
+            output.append(contentsOf: #"=""#.utf8)
+            appendValue(attribute.value, to: &output)
+            output.append(UInt8(ascii: "\""))
+        }
+        let hasContent = element.text != nil || element.children.contains { child in
+            switch child {
+            case .one: true
+            case .list(_, let elements): !elements.isEmpty
+            case .values(_, let values): !values.isEmpty
+            }
+        }
+        guard hasContent else {
+            output.append(contentsOf: "/>".utf8)
+            return
+        }
+        output.append(UInt8(ascii: ">"))
+        if let text = element.text { appendEscaped(text, to: &output) }
+        for child in element.children {
+            switch child {
+            case .one(let element): append(element, to: &output)
+            case .list(_, let elements): for element in elements { append(element, to: &output) }
+            case .values(let name, let values):
+                for value in values {
+                    output.append(UInt8(ascii: "<"))
+                    output.append(contentsOf: name.utf8)
+                    output.append(UInt8(ascii: ">"))
+                    appendValue(value, to: &output)
+                    output.append(contentsOf: "</".utf8)
+                    output.append(contentsOf: name.utf8)
+                    output.append(UInt8(ascii: ">"))
+                }
+            }
+        }
+        output.append(contentsOf: "</".utf8)
+        output.append(contentsOf: element.name.utf8)
+        output.append(UInt8(ascii: ">"))
+    }
+
+    static func appendValue(_ value: SubsonicValue, to output: inout [UInt8]) {
+        switch value {
+        case .string(let text): appendEscaped(text, to: &output)
+        case .int(let number): output.append(contentsOf: String(number).utf8)
+        case .double(let number): output.append(contentsOf: JSONWriter.number(number).utf8)
+        case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
+        }
+    }
+
+    /// Escapes markup and quotes, and leaves out what XML 1.0 cannot carry at all (most control characters).
+    static func appendEscaped(_ text: String, to output: inout [UInt8]) {
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": output.append(contentsOf: "&amp;".utf8)
+            case "<": output.append(contentsOf: "&lt;".utf8)
+            case ">": output.append(contentsOf: "&gt;".utf8)
+            case "\"": output.append(contentsOf: "&quot;".utf8)
+            case "'": output.append(contentsOf: "&apos;".utf8)
+            case "\t", "\n", "\r": output.append(contentsOf: "&#\(scalar.value);".utf8)
+            default:
+                guard scalar.value >= 0x20, scalar.value != 0xFFFE, scalar.value != 0xFFFF else { continue }
+                output.append(contentsOf: String(scalar).utf8)
+            }
+        }
+    }
+}
+
+enum JSONWriter {
+    static func appendEnvelope(_ root: SubsonicElement, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "{"))
+        JSONText.appendString(root.name, to: &output)
+        output.append(UInt8(ascii: ":"))
+        appendObject(root, to: &output)
+        output.append(UInt8(ascii: "}"))
+    }
+
+    static func appendObject(_ element: SubsonicElement, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "{"))
+        var first = true
+        func key(_ name: String) {
+            if !first { output.append(UInt8(ascii: ",")) }
+            first = false
+            JSONText.appendString(name, to: &output)
+            output.append(UInt8(ascii: ":"))
+        }
+        for attribute in element.attributes {
+            key(attribute.name)
+            appendValue(attribute.value, to: &output)
+        }
+        if let text = element.text {
+            key("value")
+            JSONText.appendString(text, to: &output)
+        }
+        for child in element.children {
+            switch child {
+            case .one(let element):
+                key(element.name)
+                appendObject(element, to: &output)
+            case .list(let name, let elements):
+                key(name)
+                output.append(UInt8(ascii: "["))
+                for (index, element) in elements.enumerated() {
+                    if index > 0 { output.append(UInt8(ascii: ",")) }
+                    appendObject(element, to: &output)
+                }
+                output.append(UInt8(ascii: "]"))
+            case .values(let name, let values):
+                key(name)
+                output.append(UInt8(ascii: "["))
+                for (index, value) in values.enumerated() {
+                    if index > 0 { output.append(UInt8(ascii: ",")) }
+                    appendValue(value, to: &output)
+                }
+                output.append(UInt8(ascii: "]"))
+            }
+        }
+        output.append(UInt8(ascii: "}"))
+    }
+
+    static func appendValue(_ value: SubsonicValue, to output: inout [UInt8]) {
+        switch value {
+        case .string(let text): JSONText.appendString(text, to: &output)
+        case .int(let number): output.append(contentsOf: String(number).utf8)
+        case .double(let number): output.append(contentsOf: Self.number(number).utf8)
+        case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
+        }
+    }
+
+    /// A finite number as JSON writes it; JSON has no NaN or infinity, so those are 0.
+    static func number(_ value: Double) -> String {
+        guard value.isFinite else { return "0" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
+        return String(value)
+    }
+}
