@@ -1,6 +1,7 @@
 public import AsyncHTTPClient
 import AWSSigning
 import Foundation
+import LibraryModel
 public import NIOCore
 public import NIOHTTP1
 
@@ -124,35 +125,5 @@ public struct SignedHTTPClient: Sendable {
         guard let start = document.range(of: "<\(name)>"), let end = document.range(of: "</\(name)>", range: start.upperBound..<document.endIndex)
         else { return nil }
         return XMLText.unescape(document[start.upperBound..<end.lowerBound])
-    }
-}
-
-/// The five predefined XML entities and numeric references, for text read outside a full parser.
-enum XMLText {
-    static func unescape(_ text: Substring) -> String {
-        guard text.contains("&") else { return String(text) }
-        var result = ""
-        var rest = text
-        while let amp = rest.firstIndex(of: "&") {
-            result += rest[..<amp]
-            guard let semicolon = rest[amp...].firstIndex(of: ";") else { break }
-            let entity = rest[rest.index(after: amp)..<semicolon]
-            switch entity {
-            case "amp": result += "&"
-            case "lt": result += "<"
-            case "gt": result += ">"
-            case "quot": result += "\""
-            case "apos": result += "'"
-            default:
-                let number = entity.hasPrefix("#x") ? UInt32(entity.dropFirst(2), radix: 16) : entity.hasPrefix("#") ? UInt32(entity.dropFirst()) : nil
-                if let number, let scalar = Unicode.Scalar(number) {
-                    result.unicodeScalars.append(scalar)
-                } else {
-                    result += "&\(entity);"
-                }
-            }
-            rest = rest[rest.index(after: semicolon)...]
-        }
-        return result + rest
     }
 }

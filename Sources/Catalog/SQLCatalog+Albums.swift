@@ -1,5 +1,5 @@
 public import Foundation
-public import LibraryModel
+import LibraryModel
 
 /// An album as the catalog can tell it: the songs sharing one folded artist and one folded album name.
 /// Bundles carry no album ids, so an album is its two keys; the Subsonic API derives its ids from them.
