@@ -75,7 +75,7 @@ let package = Package(
 
         // MARK: Client side
 
-        .target(name: "APIClient", dependencies: ["LibraryModel", "CurlTransfer"], swiftSettings: strictSettings),
+        .target(name: "APIClient", dependencies: ["LibraryModel", "CurlTransfer", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictSettings),
         .target(
             name: "PlayerCore",
             dependencies: ["MPEGAudio", "CurlTransfer", "CPulse", "OSThreads", .product(name: "SystemPackage", package: "swift-system")],

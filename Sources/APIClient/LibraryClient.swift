@@ -225,6 +225,14 @@ public enum APIClientError: Error, Sendable, CustomStringConvertible {
     /// `GET /changes` was asked from a position older than the feed keeps (410): the changes since are
     /// gone, so the whole library is fetched again and followed from its new position.
     case feedExpired(url: String)
+    /// Nothing answered at a Subsonic server's address.
+    case noAnswer(server: String, reason: String)
+    /// A Subsonic server refused the call, with its error code (40 a wrong password, 70 not found…).
+    case subsonic(url: String, code: Int, message: String)
+    /// Something answered, but not as a Subsonic server does.
+    case notSubsonic(url: String, reason: String)
+    /// The server has nothing like this (a Subsonic server has no change feed, no play history).
+    case unsupported(server: String, what: String)
 
     public var description: String {
         switch self {
@@ -240,6 +248,24 @@ public enum APIClientError: Error, Sendable, CustomStringConvertible {
             "cannot send \(url): \(reason)"
         case .feedExpired(let url):
             "\(url): the change feed no longer reaches back that far"
+        case .noAnswer(let server, let reason):
+            "nothing answers at \(server) (\(reason)): is the server running, and is the address right?"
+        case .subsonic(let url, let code, let message):
+            "\(url) refused: \(message) (Subsonic error \(code)\(Self.subsonicHint(code)))"
+        case .notSubsonic(let url, let reason):
+            "\(url) did not answer like a Subsonic server: \(reason)"
+        case .unsupported(let server, let what):
+            "\(server) has no \(what)"
+        }
+    }
+
+    private static func subsonicHint(_ code: Int) -> String {
+        switch code {
+        case 40: ": check the user name and password"
+        case 41, 42: ": this server does not take this way of signing in"
+        case 44: ": check the API key"
+        case 50: ": this user may not do that"
+        default: ""
         }
     }
 
@@ -248,6 +274,11 @@ public enum APIClientError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .http(_, let status, _): status
         case .feedExpired: 410
+        // Subsonic answers errors with 200; its codes say what HTTP would have.
+        case .subsonic(_, let code, _) where (40...44).contains(code): 401
+        case .subsonic(_, 50, _): 403
+        case .subsonic(_, 70, _): 404
+        case .subsonic: 400
         default: nil
         }
     }
@@ -255,8 +286,12 @@ public enum APIClientError: Error, Sendable, CustomStringConvertible {
     /// No answer, or a gateway's or a restarting service's: the service is away, not refusing, so the
     /// call is worth making again later (and what was kept from before is worth showing meanwhile).
     public var isOutage: Bool {
-        guard let status else { return true }
-        return status == 502 || status == 503 || status == 504
+        switch self {
+        case .subsonic, .notSubsonic, .unsupported: return false
+        default:
+            guard let status else { return true }
+            return status == 502 || status == 503 || status == 504
+        }
     }
 }
 
