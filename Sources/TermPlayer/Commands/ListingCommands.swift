@@ -35,9 +35,9 @@ struct SongsCommand: AsyncParsableCommand {
 
     func run() async throws {
         // As a listener, so the JSON carries their marks.
-        let client = try await service.client(for: .listener)
+        let source = try await service.source()
         let query = SongQuery(genre: genre, artist: artist, album: album, search: search, limit: limit, offset: offset)
-        let songs = try await client.songs(query)
+        let songs = try await serviceCall { () async throws(APIClientError) in try await source.songs(query) }
         if json {
             try printJSON(songs)
             return
@@ -65,7 +65,9 @@ struct GenresCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let genres = try await LibraryClient(server: service.serverURL).genres()
+        let source: any MusicSource =
+            SubsonicAddress.names(service.serverURL) ? try await service.source() : LibraryClient(server: service.serverURL)
+        let genres = try await serviceCall { () async throws(APIClientError) in try await source.genres() }
         if json {
             try printJSON(genres)
             return

@@ -45,13 +45,15 @@ struct PlayCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let output = OutputChoice(output) else { return }
-        let client = try await service.client(for: .listener)
-        let tracks = try await resolveTracks(client)
+        let source = try await service.source()
+        let tracks = try await resolveTracks(source)
         // Plays of library songs are the listener's history; the token goes by the environment, which
-        // `ps` does not show, when the player process takes over.
-        let fromLibrary = tracks.contains { $0.id != $0.url }
+        // `ps` does not show, when the player process takes over. (A Subsonic server's plays are not
+        // reported from here: the headless player speaks only TermPlayer's `/plays`.)
+        let client = source as? LibraryClient
+        let fromLibrary = client != nil && tracks.contains { $0.id != $0.url }
         if fromLibrary {
-            if let token = client.token { setenv("TERMPLAYER_TOKEN", token, 1) } else { unsetenv("TERMPLAYER_TOKEN") }
+            if let token = client?.token { setenv("TERMPLAYER_TOKEN", token, 1) } else { unsetenv("TERMPLAYER_TOKEN") }
         }
         let playback = HeadlessPlayback(
             tracks: tracks, output: output, start: start, streamBufferKiB: streamBufferKiB, readsCommands: commands,
@@ -65,7 +67,7 @@ struct PlayCommand: AsyncParsableCommand {
     }
 
     /// URLs as they are, existing files as file URLs, anything else as a library song id.
-    private func resolveTracks(_ client: LibraryClient) async throws -> [Track] {
+    private func resolveTracks(_ source: any MusicSource) async throws -> [Track] {
         var tracks: [Track] = []
         for item in items {
             if item.contains("://") {
@@ -74,14 +76,19 @@ struct PlayCommand: AsyncParsableCommand {
                 let url = URL(fileURLWithPath: item).standardizedFileURL
                 tracks.append(Track(url: url.absoluteString, title: url.deletingPathExtension().lastPathComponent))
             } else {
-                let id: BundleID
-                do {
-                    id = try BundleID(validating: item)
-                } catch {
-                    throw CommandFailure(message: "\(item) is not a URL, an existing file or a song id (\(error))")
+                // A Subsonic server's ids are its own; a TermPlayer id has a form to check first.
+                if source is LibraryClient {
+                    do {
+                        _ = try BundleID(validating: item)
+                    } catch {
+                        throw CommandFailure(message: "\(item) is not a URL, an existing file or a song id (\(error))")
+                    }
                 }
-                let song = try await client.song(id)
-                tracks.append(Track(id: song.id, url: song.file, title: song.title, artist: song.artist, album: song.album, duration: song.duration))
+                let song = try await serviceCall { () async throws(APIClientError) in try await source.song(item) }
+                tracks.append(
+                    Track(
+                        id: song.id, url: source.playableURL(song.file), title: song.title, artist: song.artist, album: song.album,
+                        duration: song.duration))
             }
         }
         return tracks

@@ -44,19 +44,19 @@ struct UICommand: AsyncParsableCommand {
         let config = try UserConfig.load()
         let (keymap, keymapProblem) = Self.loadKeymap(config.keymapFile)
         var embedded: EmbeddedService?
-        let client: LibraryClient
+        let source: any MusicSource
         let folder = LocalLibrary(root: library.map { FilePath($0) } ?? LocalLibrary.defaultRoot())
         if let configured = server ?? ServiceLocation.environmentServer ?? config.server {
-            // As the listener commands do: a login for that server, else this machine's own token.
-            client = try await ServiceLocation.client(for: .listener, server: configured, given: nil, library: folder)
+            // As the listener commands do: a login for that server, else this machine's own token; or a
+            // Subsonic server with its password.
+            source = try await MusicSourceChoice.source(server: configured, given: nil, library: folder)
         } else {
             let service = try await EmbeddedService.start(library: folder)
             embedded = service
-            client = LibraryClient(server: service.url, token: service.token)
+            source = LibraryClient(server: service.url, token: service.token)
         }
-        let serverURL = client.server
         defer { embedded?.stop() }
-        let cacheKey = Self.cacheKey(server: serverURL, embedded: embedded != nil, library: folder)
+        let cacheKey = Self.cacheKey(source: source, embedded: embedded != nil, library: folder)
         let cache = try Self.openCache(cacheKey)
 
         let environment = ProcessInfo.processInfo.environment
@@ -79,7 +79,7 @@ struct UICommand: AsyncParsableCommand {
         }
         var state = AppState(
             width: screen.width, height: screen.height,
-            serverName: embedded == nil ? serverURL : "local library", keymap: keymap)
+            serverName: embedded == nil ? source.label : "local library", keymap: keymap)
         state.message = keymapProblem ?? keeperProblem
         state.offline = keeper.initial
         if Self.terminalLacksSymbols { state.glyphs = .ascii }
@@ -94,7 +94,7 @@ struct UICommand: AsyncParsableCommand {
         let artStart = UILoop.ArtStart(
             mode: choice.mode, cellAspect: cellAspect, cellPixels: cellPixels, hint: choice.hint, inTmux: ArtChoice.inTmux(environment))
         let player = Player(output: .pulse, session: CurlSession(name: "tp-stream"), onChange: { inbox.wake() }, locate: keeper.locate)
-        let loop = UILoop(screen: screen, state: state, client: client, player: player, inbox: inbox, embedded: embedded, art: artStart, cache: cache, keeper: keeper)
+        let loop = UILoop(screen: screen, state: state, source: source, player: player, inbox: inbox, embedded: embedded, art: artStart, cache: cache, keeper: keeper)
         // ncurses belongs to one thread of our own, never to Swift concurrency's pool.
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             OSThread.detach(name: "tp-ui") {
@@ -106,10 +106,17 @@ struct UICommand: AsyncParsableCommand {
     }
 
     /// Whose library the cache holds: the embedded service's by its folder (its port changes every run),
-    /// another by its URL; the listener by the login sent, else by the token (a hash of it), else the
-    /// local or anonymous listener.
-    static func cacheKey(server: String, embedded: Bool, library: LocalLibrary) -> CacheKey {
+    /// a Subsonic server's by its URL and user, another by its URL; the listener by the login sent, else
+    /// by the token (a hash of it), else the local or anonymous listener.
+    static func cacheKey(source: any MusicSource, embedded: Bool, library: LocalLibrary) -> CacheKey {
         if embedded { return CacheKey(service: "local:\(library.root)", listener: "local") }
+        if let subsonic = source as? SubsonicClient {
+            return CacheKey(service: "subsonic:\(subsonic.address.base)", listener: "user:\(subsonic.address.user)")
+        }
+        return cacheKey(server: source.label, library: library)
+    }
+
+    static func cacheKey(server: String, library: LocalLibrary) -> CacheKey {
         let listener: String =
             switch try? ServiceLocation.token(for: .listener, server: server, given: nil, library: library) {
             case (_, .login(let login))?: "login:\(login.name)"

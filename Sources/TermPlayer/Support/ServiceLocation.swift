@@ -98,6 +98,12 @@ struct ServiceLocation: ParsableArguments {
         try await Self.client(for: use, server: serverURL, given: token, library: libraryFolder)
     }
 
+    /// Where `songs`, `genres` and `play` get music: a Subsonic server for a `subsonic+` address, else
+    /// the TermPlayer service, as its listener.
+    func source() async throws(CommandFailure) -> any MusicSource {
+        try await MusicSourceChoice.source(server: serverURL, given: token, library: libraryFolder)
+    }
+
     /// `token(for:)` for commands with options of their own (the UI).
     static func token(
         for use: TokenUse, server: String, given: String?, library: LocalLibrary, logins: LoginStore = LoginStore()

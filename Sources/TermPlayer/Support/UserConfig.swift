@@ -10,6 +10,9 @@ struct UserConfig {
     var art: String?
     /// The offline song cache's limit in bytes (`offline-cache = 2G`, `500M`…; `off` or 0: keep none).
     var offlineCacheBytes: Int?
+    /// A Subsonic server's password (`password = …`) or API key (`api-key = …`), for a `subsonic+` server.
+    var password: String?
+    var apiKey: String?
 
     static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(CommandFailure) -> UserConfig {
         let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
@@ -29,13 +32,15 @@ struct UserConfig {
             switch name {
             case "server": config.server = value.isEmpty ? nil : value
             case "art": config.art = value.isEmpty ? nil : value
+            case "password": config.password = value.isEmpty ? nil : value
+            case "api-key": config.apiKey = value.isEmpty ? nil : value
             case "offline-cache":
                 guard let bytes = Self.size(value) else {
                     throw CommandFailure(message: "\(file.path), line \(number + 1): offline-cache is a size like 2G or 500M, or off, not \(value)")
                 }
                 config.offlineCacheBytes = bytes
             default:
-                throw CommandFailure(message: "\(file.path), line \(number + 1): unknown setting \(name) (known: server, art, offline-cache)")
+                throw CommandFailure(message: "\(file.path), line \(number + 1): unknown setting \(name) (known: server, art, offline-cache, password, api-key)")
             }
         }
         return config

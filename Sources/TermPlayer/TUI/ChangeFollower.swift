@@ -26,7 +26,7 @@ final class ChangeFollower: Sendable {
     static let wait = 25
     static let pageSize = 500
 
-    private let client: LibraryClient
+    private let source: any MusicSource
     private let inbox: ActionInbox
     private let fetchLibrary: @Sendable () async -> LibraryFetch
     /// Told each page after it is posted (the library cache keeps it).
@@ -47,10 +47,10 @@ final class ChangeFollower: Sendable {
     }
 
     init(
-        client: LibraryClient, inbox: ActionInbox, fetchLibrary: @escaping @Sendable () async -> LibraryFetch,
+        source: any MusicSource, inbox: ActionInbox, fetchLibrary: @escaping @Sendable () async -> LibraryFetch,
         onPage: @escaping @Sendable (ChangePage) -> Void = { _ in }
     ) {
-        self.client = client
+        self.source = source
         self.inbox = inbox
         self.fetchLibrary = fetchLibrary
         self.onPage = onPage
@@ -59,6 +59,8 @@ final class ChangeFollower: Sendable {
 
     /// Starts the one task that follows; a second call does nothing. It waits for the first library.
     func start() {
+        // A Subsonic server has no feed: its library is what the last full read found.
+        guard source.hasChangeFeed else { return }
         task.withLock { task in
             guard task == nil else { return }
             task = Task { [self] in await follow() }
@@ -97,7 +99,7 @@ final class ChangeFollower: Sendable {
                 case .position(let start): position = min(position ?? start, start)
                 case .latest where position == nil:
                     do {
-                        position = try await client.latestChangePosition()
+                        position = try await source.latestChangePosition()
                     } catch where error.status == 404 {
                         // A service without the feed: nothing to follow until a library names a position.
                     } catch {
@@ -115,8 +117,8 @@ final class ChangeFollower: Sendable {
             }
             let asked = ContinuousClock.now
             do throws(APIClientError) {
-                let (page, answeredBy) = try await client.changesAnswer(since: since, limit: Self.pageSize, wait: Self.wait)
-                if let answeredBy, let expected = catalog.withLock({ $0 }), answeredBy != expected { throw APIClientError.feedExpired(url: client.server) }
+                let (page, answeredBy) = try await source.changesAnswer(since: since, limit: Self.pageSize, wait: Self.wait)
+                if let answeredBy, let expected = catalog.withLock({ $0 }), answeredBy != expected { throw APIClientError.feedExpired(url: source.label) }
                 failures = 0
                 if !page.changes.isEmpty {
                     inbox.post(.changesArrived(page))
@@ -144,7 +146,7 @@ final class ChangeFollower: Sendable {
                 // Unreachable, or failing: the health watcher says so on screen; ask again from here. A
                 // refused listener is not an outage the watcher sees: said here, once a streak.
                 if failures == 0, let status = error.status, status == 401 || status == 403 {
-                    inbox.post(.message(StatusMessage("\(client.server) refused this listener (HTTP \(status)): the library shown is not kept up to date; `termplayer login` signs in", isError: true)))
+                    inbox.post(.message(StatusMessage("\(source.label) refused this listener (HTTP \(status)): the library shown is not kept up to date; `termplayer login` signs in", isError: true)))
                 }
                 failures += 1
                 try? await Task.sleep(for: Self.backoff(failures))

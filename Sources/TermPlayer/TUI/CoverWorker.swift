@@ -11,7 +11,7 @@ import TerminalUI
 final class CoverWorker: Sendable {
     /// Covers come on a session of their own: a cover never waits behind the library's listing.
     private let session = CurlSession(name: "tp-covers")
-    private let client: LibraryClient
+    private let source: any MusicSource
     /// A cell's size in pixels, as the terminal said; nil when it would not say.
     private let reportedCellPixels: PixelSize?
     let payloads = PixelPayloads()
@@ -21,8 +21,8 @@ final class CoverWorker: Sendable {
     /// Whether kitty's commands go through tmux's passthrough: they are wrapped here, off the UI thread.
     private let inTmux: Bool
 
-    init(client: LibraryClient, cellPixels: PixelSize?, inTmux: Bool) {
-        self.client = LibraryClient(server: client.server, token: client.token, session: session)
+    init(source: any MusicSource, cellPixels: PixelSize?, inTmux: Bool) {
+        self.source = source.using(session)
         reportedCellPixels = cellPixels
         self.inTmux = inTmux
     }
@@ -106,7 +106,7 @@ final class CoverWorker: Sendable {
     /// The cover's bytes, at the size it is drawn where the service can scale it.
     private func fetch(_ url: String, size: Int) async throws -> [UInt8] {
         do {
-            return try await client.cover(at: url, fittingSquare: size)
+            return try await source.cover(at: url, fittingSquare: size)
         } catch .http(_, 404, _) {
             throw CoverFetchError(description: "no cover at \(url)")
         } catch .http(_, let status, _) {

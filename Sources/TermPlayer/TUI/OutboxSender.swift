@@ -12,15 +12,15 @@ import TerminalUI
 /// queue of changes, so a radio's request still follows the plays before it.
 final class OutboxSender: Sendable {
     private let outbox: LibraryCache
-    private let client: LibraryClient
+    private let source: any MusicSource
     private let inbox: ActionInbox
     private let changes: SerialWork
     /// The last drain stopped on an unreachable service (said once on the status line, until it is back).
     private let holding = Mutex(false)
 
-    init(outbox: LibraryCache, client: LibraryClient, inbox: ActionInbox, changes: SerialWork) {
+    init(outbox: LibraryCache, source: any MusicSource, inbox: ActionInbox, changes: SerialWork) {
         self.outbox = outbox
-        self.client = client
+        self.source = source
         self.inbox = inbox
         self.changes = changes
     }
@@ -53,20 +53,20 @@ final class OutboxSender: Sendable {
             guard await send(entry) else {
                 let waiting = entries.count - sent
                 if !holding.withLock({ let was = $0; $0 = true; return was }) {
-                    inbox.post(.message(StatusMessage("\(client.server) cannot be reached: \(waiting) change\(waiting == 1 ? "" : "s") kept here, to send when it is back")))
+                    inbox.post(.message(StatusMessage("\(source.label) cannot be reached: \(waiting) change\(waiting == 1 ? "" : "s") kept here, to send when it is back")))
                 }
                 return
             }
             sent += 1
         }
         holding.withLock { $0 = false }
-        if wasHolding { inbox.post(.message(StatusMessage("Sent the \(sent) change\(sent == 1 ? "" : "s") made while \(client.server) was away"))) }
+        if wasHolding { inbox.post(.message(StatusMessage("Sent the \(sent) change\(sent == 1 ? "" : "s") made while \(source.label) was away"))) }
     }
 
     /// Sends one entry; false when the service could not be reached (it stays in the outbox).
     private func send(_ entry: OutboxEntry) async -> Bool {
         do {
-            if let answer = try await Self.perform(entry.item, with: client) { inbox.post(answer) }
+            if let answer = try await Self.perform(entry.item, with: source) { inbox.post(answer) }
         } catch where error.isOutage {
             return false
         } catch {
@@ -78,30 +78,30 @@ final class OutboxSender: Sendable {
     }
 
     /// The call an item stands for, and the action its answer is for the state.
-    static func perform(_ item: OutboxItem, with client: LibraryClient) async throws(APIClientError) -> Action? {
+    static func perform(_ item: OutboxItem, with source: any MusicSource) async throws(APIClientError) -> Action? {
         switch item {
         case .like(let songID, let liked):
-            _ = try await client.setLiked(liked, song: songID)
+            _ = try await source.setLiked(liked, song: songID)
             return .markSaved(songID: songID, .liked(liked))
         case .rate(let songID, let stars):
-            _ = try await client.rate(song: songID, stars: stars)
+            _ = try await source.rate(song: songID, stars: stars)
             return .markSaved(songID: songID, .rating(stars))
         case .play(let report):
-            _ = try await client.reportPlays([report])
+            _ = try await source.reportPlays([report])
             return nil
         case .createPlaylist(let changes):
-            return .playlistCreated(try await client.createPlaylist(changes))
+            return .playlistCreated(try await source.createPlaylist(changes))
         case .updatePlaylist(let id, let changes):
-            return .playlistEdited(try await client.updatePlaylist(id, changes))
+            return .playlistEdited(try await source.updatePlaylist(id, changes))
         case .deletePlaylist(let id):
-            try await client.deletePlaylist(id)
+            try await source.deletePlaylist(id)
             return .playlistDeleted(id: id)
         case .addToPlaylist(let id, let addition):
-            return .playlistEdited(try await client.addToPlaylist(id, addition))
+            return .playlistEdited(try await source.addToPlaylist(id, addition))
         case .removeFromPlaylist(let id, let removal):
-            return .playlistEdited(try await client.removeFromPlaylist(id, removal))
+            return .playlistEdited(try await source.removeFromPlaylist(id, removal))
         case .moveInPlaylist(let id, let move):
-            return .playlistEdited(try await client.moveInPlaylist(id, move))
+            return .playlistEdited(try await source.moveInPlaylist(id, move))
         }
     }
 

@@ -19,7 +19,8 @@ import Glibc
 final class UILoop: @unchecked Sendable {  // the state is only touched on the loop's thread
     private let screen: CursesScreen
     private var state: AppState
-    private let client: LibraryClient
+    /// Where the music comes from: TermPlayer's service or a Subsonic server.
+    private let source: any MusicSource
     private let player: Player
     private let inbox: ActionInbox
     private let embedded: EmbeddedService?
@@ -62,15 +63,15 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
     }
 
     init(
-        screen: CursesScreen, state: AppState, client: LibraryClient, player: Player, inbox: ActionInbox, embedded: EmbeddedService?,
+        screen: CursesScreen, state: AppState, source: any MusicSource, player: Player, inbox: ActionInbox, embedded: EmbeddedService?,
         art: ArtStart, cache: LibraryCache, keeper: SongKeeper
     ) {
         self.art = art
-        covers = CoverWorker(client: client, cellPixels: art.cellPixels, inTmux: art.inTmux)
+        covers = CoverWorker(source: source, cellPixels: art.cellPixels, inTmux: art.inTmux)
         pictures = PixelArtWriter(mode: art.mode, inTmux: art.inTmux)
         self.screen = screen
         self.state = state
-        self.client = client
+        self.source = source
         self.player = player
         self.inbox = inbox
         self.embedded = embedded
@@ -78,12 +79,12 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
         self.keeper = keeper
         let cacheWrites = SerialWork()
         self.cacheWrites = cacheWrites
-        outbox = OutboxSender(outbox: cache, client: client, inbox: inbox, changes: changes)
-        let fetchWhole: @Sendable () async -> LibraryFetch = { [client, embedded] in
-            await Self.fetchLibrary(client, isEmbedded: embedded != nil, cache: cache, writes: cacheWrites)
+        outbox = OutboxSender(outbox: cache, source: source, inbox: inbox, changes: changes)
+        let fetchWhole: @Sendable () async -> LibraryFetch = { [source, embedded] in
+            await Self.fetchLibrary(source, isEmbedded: embedded != nil, cache: cache, writes: cacheWrites)
         }
         self.fetchWhole = fetchWhole
-        follower = ChangeFollower(client: client, inbox: inbox, fetchLibrary: fetchWhole) { page in
+        follower = ChangeFollower(source: source, inbox: inbox, fetchLibrary: fetchWhole) { page in
             cacheWrites.enqueue { try? await cache.apply(page) }
         }
     }
@@ -183,6 +184,13 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
         return .milliseconds(max(20, Int((1 - fraction) * 1000) + 5))
     }
 
+    /// A song as the player plays it: its URL signed for the server where the source signs URLs.
+    private func playable(_ song: LibrarySong) -> Track {
+        var track = song.track
+        track.url = source.playableURL(track.url)
+        return track
+    }
+
     private func dispatch(_ action: Action) {
         for effect in state.reduce(action) { perform(effect) }
     }
@@ -194,8 +202,8 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
                 try? await Task.sleep(for: delay)
                 Self.post(await fetchWhole(), to: inbox, follower: follower)
             }
-        case .play(let songs, let index): player.play(songs.map(\.track), startingAt: index)
-        case .append(let songs): player.append(songs.map(\.track))
+        case .play(let songs, let index): player.play(songs.map(playable), startingAt: index)
+        case .append(let songs): player.append(songs.map(playable))
         case .togglePause: player.togglePause()
         case .next: player.next()
         case .previous: player.previous()
@@ -223,26 +231,26 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
             cacheWrites.enqueue { [cache] in try? await cache.setMarks(songID: songID, liked: nil, rating: rating) }
             outbox.submit(.rate(songID: songID, stars: rating))
         case .loadPlaylists:
-            fetchKept(as: "playlists") { client in
-                async let listener = client.me()
-                async let playlists = client.playlists()
+            fetchKept(as: "playlists") { source in
+                async let listener = source.me()
+                async let playlists = source.playlists()
                 return KeptPlaylists(playlists: try await playlists, listener: try await listener.name)
             } loaded: { .playlistsLoaded($0.playlists, listener: $0.listener) } failed: { .playlistsFailed(reason: $0) }
         case .loadPlaylist(let id):
-            fetchKept(as: "playlist \(id)") { client in try await client.playlist(id) } loaded: { .playlistLoaded($0) } failed: {
+            fetchKept(as: "playlist \(id)") { source in try await source.playlist(id) } loaded: { .playlistLoaded($0) } failed: {
                 .playlistFailed(id: id, reason: $0)
             }
         case .loadHistory:
-            fetchKept(as: "history") { client in try await client.history(limit: 200) } loaded: {
+            fetchKept(as: "history") { source in try await source.history(limit: 200, before: nil) } loaded: {
                 .historyLoaded($0, now: Date(), timeZone: .current)
             } failed: { .historyFailed(reason: $0) }
         case .loadSuggestions(let kind, let limit):
-            fetch { client in
-                .suggestionsLoaded(kind, try await kind == .forYou ? client.forYou(limit: limit) : client.discover(limit: limit))
+            fetch { source in
+                .suggestionsLoaded(kind, try await kind == .forYou ? source.forYou(limit: limit) : source.discover(limit: limit))
             } failed: { .suggestionsFailed(kind, reason: $0) }
         case .askRadio(let request, let radio):
             // With the changes: after the plays reported before it, so a skip steers what comes.
-            change { client in .radioAnswered(radio: radio, try await client.radio(request)) } failed: { .radioFailed(radio: radio, reason: $0) }
+            change { source in .radioAnswered(radio: radio, try await source.radio(request)) } failed: { .radioFailed(radio: radio, reason: $0) }
         case .retryRadio(let delay, let radio):
             Task { [inbox] in
                 try? await Task.sleep(for: delay)
@@ -268,7 +276,12 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
             screen.redrawEverything()
             pictures.forgetEverything()
         case .pinSongs(let ids, let pinned): keeper.pin(ids, pinned: pinned)
-        case .fetchSongs(let songs): keeper.fetch(songs)
+        case .fetchSongs(let songs):
+            keeper.fetch(songs.map { song in
+                var signed = song
+                signed.file = source.playableURL(song.file)
+                return signed
+            })
         case .keepPlaylist(let id, let kept): keeper.keepPlaylist(id: id, kept: kept)
         case .notePlayed(let songID): keeper.notePlayed(songID)
         case .forgetSongs(let ids): keeper.forget(ids)
@@ -284,10 +297,10 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
     }
 
     /// A read: its answer comes back as an action whenever it arrives.
-    private func fetch(_ body: @escaping @Sendable (LibraryClient) async throws -> Action, failed: @escaping @Sendable (String) -> Action) {
-        Task { [client, inbox] in
+    private func fetch(_ body: @escaping @Sendable (any MusicSource) async throws -> Action, failed: @escaping @Sendable (String) -> Action) {
+        Task { [source, inbox] in
             do {
-                inbox.post(try await body(client))
+                inbox.post(try await body(source))
             } catch {
                 inbox.post(failed("\(error)"))
             }
@@ -297,12 +310,12 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
     /// A read of the listener's own data (playlists, history), kept in the cache as it arrives. When the
     /// service cannot answer, what was kept is shown instead, so a playlist kept for offline opens there.
     private func fetchKept<Value: Codable & Sendable>(
-        as name: String, _ body: @escaping @Sendable (LibraryClient) async throws -> Value, loaded: @escaping @Sendable (Value) -> Action,
+        as name: String, _ body: @escaping @Sendable (any MusicSource) async throws -> Value, loaded: @escaping @Sendable (Value) -> Action,
         failed: @escaping @Sendable (String) -> Action
     ) {
-        Task { [client, inbox, cache, cacheWrites] in
+        Task { [source, inbox, cache, cacheWrites] in
             do {
-                let value = try await body(client)
+                let value = try await body(source)
                 inbox.post(loaded(value))
                 cacheWrites.enqueue { try? await cache.save(value, as: name) }
             } catch {
@@ -316,10 +329,10 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
     }
 
     /// A change, sent after the changes before it; its outcome comes back as an action.
-    private func change(_ body: @escaping @Sendable (LibraryClient) async throws -> Action, failed: @escaping @Sendable (String) -> Action) {
-        changes.enqueue { [client, inbox] in
+    private func change(_ body: @escaping @Sendable (any MusicSource) async throws -> Action, failed: @escaping @Sendable (String) -> Action) {
+        changes.enqueue { [source, inbox] in
             do {
-                inbox.post(try await body(client))
+                inbox.post(try await body(source))
             } catch {
                 inbox.post(failed("\(error)"))
             }
@@ -329,10 +342,10 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
     /// Songs and genres, indexed for the views off the UI thread; an empty embedded library offers the demo.
     /// The songs' listing says where the change feed stood when it was read.
     /// What was fetched replaces the cache (in order with the feed's pages after it).
-    private static func fetchLibrary(_ client: LibraryClient, isEmbedded: Bool, cache: LibraryCache, writes: SerialWork) async -> LibraryFetch {
+    private static func fetchLibrary(_ source: any MusicSource, isEmbedded: Bool, cache: LibraryCache, writes: SerialWork) async -> LibraryFetch {
         do {
-            async let songs = client.songsListing(decodingRows: SongListDecoder.decode)
-            async let genres = client.genres()
+            async let songs = source.wholeLibrary(fromJSON: SongListDecoder.decode, fromSong: LibrarySong.init)
+            async let genres = source.genres()
             let listing = try await songs
             let genreNames = try await genres.map(\.genre)
             let library = Library(songs: listing.rows, genreNames: genreNames)
@@ -380,17 +393,17 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
         }
     }
 
-    private var serverLabel: String { embedded == nil ? client.server : "the local library" }
+    private var serverLabel: String { embedded == nil ? source.label : "the local library" }
 
     /// A service that stops answering is noticed within a few seconds and shown; its return is shown too.
     /// The library on screen stays, and the change feed catches it up from where it was.
     private func watchHealth() {
-        Task { [client, inbox, outbox] in
+        Task { [source, inbox, outbox] in
             var wasHealthy = true
             // Asked at once, so a start without the service shows offline (from the cache) right away.
             while !Task.isCancelled {
-                let healthy = await client.isHealthy()
-                if wasHealthy, !healthy { inbox.post(.serviceLost("\(client.server) stopped answering")) }
+                let healthy = await source.isHealthy()
+                if wasHealthy, !healthy { inbox.post(.serviceLost("\(source.label) stopped answering")) }
                 if !wasHealthy, healthy {
                     inbox.post(.serviceBack)
                     outbox.drain()
