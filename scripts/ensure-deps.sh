@@ -8,8 +8,10 @@ set -euo pipefail
 build_packages=(pkg-config libncursesw5-dev libmpg123-dev libpulse-dev libcurl4-openssl-dev libsqlite3-dev
   libturbojpeg0-dev libpng-dev libchafa-dev libglib2.0-dev)
 # chromium and its driver: the browser test opens a static page on another origin against the API.
+# supysonic, a real Subsonic server the client's tests talk to (test-services.sh starts it under waitress, which the
+# package does not depend on; it brings python3-pil, which draws the test songs' cover).
 test_packages=(sox libsox-fmt-mp3 lame pulseaudio pulseaudio-utils tmux python3-pip postgresql libsixel-bin
-  chromium chromium-driver)
+  chromium chromium-driver supysonic python3-waitress)
 # mariadb-server: the original project's stack, rebuilt as a peer of the API (bench_original_peer.py).
 bench_packages=(mpg123 cmus tmux wrk procps mariadb-server)
 # import name=pip requirement; the S3/SQS server, the AWS SDK the tests set it up with, the template linter,
