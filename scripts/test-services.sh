@@ -41,7 +41,8 @@ moto_pid=""
 supysonic_pid=""
 
 stop() {
-  if [ -n "$supysonic_pid" ]; then kill "$supysonic_pid" 2>/dev/null && wait "$supysonic_pid" 2>/dev/null; fi
+  # waitress dies of the TERM (status 143), which under set -e would become the script's own status.
+  if [ -n "$supysonic_pid" ]; then kill "$supysonic_pid" 2>/dev/null && wait "$supysonic_pid" 2>/dev/null || true; fi
   if [ -n "$moto_pid" ]; then kill "$moto_pid" 2>/dev/null && wait "$moto_pid" 2>/dev/null; fi
   if [ -n "$pg_started" ]; then "${as_owner[@]}" "$pg_bin/pg_ctl" stop -D "$state/pg" -m immediate >/dev/null 2>&1; fi
   rm -rf "$state"
