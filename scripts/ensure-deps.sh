@@ -8,16 +8,18 @@ set -euo pipefail
 build_packages=(pkg-config libncursesw5-dev libmpg123-dev libpulse-dev libcurl4-openssl-dev libsqlite3-dev
   libturbojpeg0-dev libpng-dev libchafa-dev libglib2.0-dev)
 # chromium and its driver: the browser test opens a static page on another origin against the API.
+# supysonic, a real Subsonic server the client's tests talk to (test-services.sh starts it under waitress, which the
+# package does not depend on; it brings python3-pil, which draws the test songs' cover).
 test_packages=(sox libsox-fmt-mp3 lame pulseaudio pulseaudio-utils tmux python3-pip postgresql libsixel-bin
-  chromium chromium-driver)
+  chromium chromium-driver supysonic python3-waitress)
 # mariadb-server: the original project's stack, rebuilt as a peer of the API (bench_original_peer.py).
 bench_packages=(mpg123 cmus tmux wrk procps mariadb-server)
 # import name=pip requirement; the S3/SQS server, the AWS SDK the tests set it up with, the template linter,
 # selenium, which drives the browser test's chromium (through Debian's chromedriver, never downloading one), and
-# py-sonic, a real Subsonic client for the /rest tests, and jsonschema, which checks /rest's answers against the
-# vendored OpenSubsonic schemas.
+# py-sonic and py-opensonic, real Subsonic clients for the /rest tests, and jsonschema, which checks /rest's answers
+# against the vendored OpenSubsonic schemas.
 test_python=(openapi_spec_validator=openapi-spec-validator moto.server="moto[server]" boto3=boto3 cfnlint=cfn-lint
-  selenium=selenium libsonic=py-sonic jsonschema=jsonschema)
+  selenium=selenium libsonic=py-sonic libopensonic=py-opensonic jsonschema=jsonschema)
 # The listeners' benchmark draws its plays with numpy, the covers' benchmark its covers with Pillow; the
 # recommender's benchmark compares against implicit's ALS; the original's API runs on FastAPI and MySQL Connector.
 bench_python=(numpy=numpy PIL=pillow implicit=implicit fastapi=fastapi uvicorn=uvicorn mysql.connector=mysql-connector-python)
