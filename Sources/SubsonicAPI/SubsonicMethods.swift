@@ -8,6 +8,7 @@ extension SubsonicService {
         case "ping": ping
         case "getLicense": getLicense
         case "getOpenSubsonicExtensions": getOpenSubsonicExtensions
+        case "tokenInfo": tokenInfo
         case "getScanStatus": getScanStatus
         case "startScan": startScan
         // Browsing

@@ -23,6 +23,13 @@ extension SubsonicService {
         return .element(SubsonicElement.bareList("openSubsonicExtensions", extensions))
     }
 
+    /// The `apiKeyAuthentication` extension's check of a key: whose it is.
+    func tokenInfo(_ call: SubsonicCall) async throws -> SubsonicReply {
+        var info = SubsonicElement("tokenInfo")
+        info.set("username", try call.requireListener().name)
+        return .element(info)
+    }
+
     func getScanStatus(_ call: SubsonicCall) async throws -> SubsonicReply {
         .element(try await scanStatus())
     }
