@@ -1,4 +1,5 @@
-import APIClient
+@testable import APIClient
+import CoverArt
 import Foundation
 import LibraryModel
 import TestSupport
@@ -12,7 +13,7 @@ struct SubsonicClientTests {
 
     /// A service with three songs in two genres and a listener, ann; the body gets ann's Subsonic client
     /// (token auth) and her TermPlayer client, to check what the Subsonic calls did.
-    static func withAnn(_ body: @escaping @Sendable (SubsonicClient, LibraryClient) async throws -> Void) async throws {
+    static func withAnn(xml: Bool = false, _ body: @escaping @Sendable (SubsonicClient, LibraryClient) async throws -> Void) async throws {
         let mp3 = try Fixtures.toneMP3(seconds: 0.5)
         try await LibraryClientTests.withService { owner in
             for (id, title, genre) in [("one", "Été", 8), ("two", "Blue", 8), ("three", "Alpha", 6)] {
@@ -23,13 +24,15 @@ struct SubsonicClientTests {
             let login = try await LibraryClient(server: owner.server).login(name: "ann", password: password)
             let port = try #require(URLComponents(string: owner.server)?.port)
             let address = try SubsonicAddress(parsing: "subsonic+http://ann@127.0.0.1:\(port)")
-            try await body(SubsonicClient(address: address, secret: .password(password)), LibraryClient(server: owner.server, token: login.token))
+            var client = SubsonicClient(address: address, secret: .password(password))
+            client.asksForXML = xml
+            try await body(client, LibraryClient(server: owner.server, token: login.token))
         }
     }
 
-    @Test("the whole library in title order, genres, one song, a search, a genre's songs; stream URLs play once signed")
-    func browsing() async throws {
-        try await Self.withAnn { subsonic, ann in
+    @Test("the whole library in title order, genres, one song, a search, a genre's songs; stream URLs play once signed — in JSON and in XML", arguments: [false, true])
+    func browsing(xml: Bool) async throws {
+        try await Self.withAnn(xml: xml) { subsonic, ann in
             let listing = try await subsonic.wholeLibrary(fromJSON: { (_: [UInt8]) throws(SubsonicNode.Unreadable) -> [Song] in [] }, fromSong: { $0 })
             #expect(listing.rows.map(\.title) == ["Alpha", "Blue", "Été"])
             #expect(listing.position == nil)
@@ -51,9 +54,26 @@ struct SubsonicClientTests {
         }
     }
 
-    @Test("star, rate, scrobble and playlists through Subsonic show on the listener's own API")
-    func marksAndPlaylists() async throws {
+    @Test("a cover comes through getCoverArt at the size asked for; a song without one has no image")
+    func covers() async throws {
         try await Self.withAnn { subsonic, ann in
+            let jpeg = try TestCovers.twoColourJPEG(width: 600, height: 300)
+            let owner = LibraryClient(server: ann.server, token: LibraryClientTests.token)
+            _ = try await owner.upload(try ObjectKey(validating: "two.jpg"), bytes: jpeg)
+            let songs = try await subsonic.songs(SongQuery())
+            let blue = try #require(songs.first { $0.title == "Blue" })
+            let image = try #require(blue.image, "the song with a cover names one")
+            #expect(image.contains("/rest/getCoverArt.view?id=") && !image.contains("t="))
+            let bytes = try await subsonic.cover(at: image, fittingSquare: 64)
+            let picture = try CoverDecoder.decode(bytes)
+            #expect(picture.width == 64 && picture.height == 32, "600 × 300 scaled to fit 64: \(picture.width) × \(picture.height)")
+            #expect(songs.first { $0.title == "Alpha" }?.image == nil)
+        }
+    }
+
+    @Test("star, rate, scrobble and playlists through Subsonic show on the listener's own API — in JSON and in XML", arguments: [false, true])
+    func marksAndPlaylists(xml: Bool) async throws {
+        try await Self.withAnn(xml: xml) { subsonic, ann in
             let songs = try await subsonic.songs(SongQuery())
             let ids = songs.map(\.id)
             #expect(try await subsonic.setLiked(true, song: ids[0]).liked == true)

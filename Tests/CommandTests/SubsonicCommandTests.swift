@@ -58,4 +58,30 @@ struct SubsonicCommandTests {
         let malformed = try setup.run(["songs", "--server", "subsonic+http://127.0.0.1:\(port)"], environment: signedIn)
         #expect(malformed.standardError.contains("it names no user before @"), "\(malformed.standardError)")
     }
+
+    @Test("songs, genres (any case) and play against a real supysonic: the tone played is the song's")
+    func supysonic() async throws {
+        let server = try SupysonicServer.running()
+        let environment = ["TERMPLAYER_PASSWORD": server.password, "XDG_CONFIG_HOME": try Fixtures.temporaryDirectory("supysonic-config").path]
+        let listed = try await TermPlayerBinary.run(["songs", "--server", server.address, "--json"], environment: environment)
+        #expect(listed.status == 0, "\(listed.standardError)")
+        let songs = try JSONDecoder().decode([Song].self, from: Data(listed.standardOutput.utf8))
+        #expect(Set(songs.map(\.title)) == Set(server.songs.map(\.title)))
+        let genres = try await TermPlayerBinary.run(["genres", "--server", server.address], environment: environment)
+        #expect(genres.standardOutput.contains("Jazz") && genres.standardOutput.contains("Rock"), "\(genres.standardOutput)\(genres.standardError)")
+        let jazz = try await TermPlayerBinary.run(["songs", "--server", server.address, "--genre", "jazz"], environment: environment)
+        #expect(jazz.standardOutput.contains("Midnight Swing") && !jazz.standardOutput.contains("Polar Dawn"), "\(jazz.standardOutput)")
+
+        let wanted = try #require(server.songs.first { $0.title == "Heliopause" })
+        let id = try #require(songs.first { $0.title == wanted.title }?.id)
+        let wav = try Fixtures.temporaryDirectory("supysonic-play").appendingPathComponent("out.wav")
+        let played = try await TermPlayerBinary.run(["play", "--server", server.address, "--output", "wav:\(wav.path)", id], environment: environment)
+        #expect(played.status == 0, "\(played.standardError)")
+        let tone = SupysonicServer.frequency(ofWAV: try Data(contentsOf: wav), from: 0.5, to: 2.5)
+        #expect(abs(tone - Double(wanted.frequency)) < 5, "\(wanted.title) is \(wanted.frequency) Hz: the WAV has \(tone) Hz")
+
+        let wrong = try await TermPlayerBinary.run(["songs", "--server", server.address], environment: ["TERMPLAYER_PASSWORD": "wrong"])
+        #expect(wrong.status != 0)
+        #expect(wrong.standardError.contains("check the user name and password"), "\(wrong.standardError)")
+    }
 }

@@ -32,6 +32,16 @@ struct SubsonicUIEndToEndTests {
             Expected(address: "subsonic+http://ann@127.0.0.1:\(port)", password: "se+cret&", songs: 2, title: "High Tone", frequency: 880, genre: "Jazz"))
     }
 
+    @Test("over a real supysonic (no tokens, API 1.10.2): the same, and the star is put back after")
+    func supysonic() async throws {
+        let server = try SupysonicServer.running()
+        let song = try #require(server.songs.first { $0.title == "Midnight Swing" })
+        try await Self.journey(
+            Expected(
+                address: server.address, password: server.password, songs: server.songs.count, title: song.title,
+                frequency: Double(song.frequency), genre: song.genre))
+    }
+
     /// List, open the genre, search for the song, play it and hear it, like it, and find the star on
     /// the server through `termplayer songs`.
     static func journey(_ expected: Expected) async throws {
@@ -73,6 +83,15 @@ struct SubsonicUIEndToEndTests {
             starred = songs.first { $0.title == expected.title }?.liked == true
         }
         #expect(starred, "the server has the star")
+        // And off again, so the server is left as it was found.
+        try tmux.send("f")
+        for _ in 0..<50 where starred {
+            try await Task.sleep(for: .milliseconds(200))
+            let output = try await TermPlayerBinary.run(["songs", "--server", expected.address, "--json"], environment: environment).standardOutput
+            let songs = (try? JSONDecoder().decode([Song].self, from: Data(output.utf8))) ?? []
+            starred = songs.first { $0.title == expected.title }?.liked != false
+        }
+        #expect(!starred, "the star is taken back")
         try tmux.send("q")
     }
 }

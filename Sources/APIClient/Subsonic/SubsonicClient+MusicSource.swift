@@ -85,7 +85,11 @@ extension SubsonicClient: MusicSource {
         return Array(ordered[start..<end])
     }
 
-    private func genreSongs(_ genre: String) async throws(APIClientError) -> [Song] {
+    /// A genre's songs; the name is matched to the server's own spelling first, since some servers
+    /// (supysonic) match it case-sensitively.
+    private func genreSongs(_ asked: String) async throws(APIClientError) -> [Song] {
+        let known = try await genres().map(\.genre)
+        let genre = known.first { $0 == asked } ?? known.first { $0.caseInsensitiveCompare(asked) == .orderedSame } ?? asked
         var songs: [Song] = []
         while true {
             let answer = try await call("getSongsByGenre", [("genre", genre), ("count", "\(Self.pageSize)"), ("offset", "\(songs.count)")])
@@ -146,7 +150,11 @@ extension SubsonicClient: MusicSource {
     }
 
     public func setLiked(_ liked: Bool, song id: String) async throws(APIClientError) -> SongMark {
-        _ = try await call(liked ? "star" : "unstar", [("id", id)])
+        do {
+            _ = try await call(liked ? "star" : "unstar", [("id", id)])
+        } catch .subsonic(_, 0, let message) where message.lowercased().contains(liked ? "already starred" : "not starred") {
+            // supysonic refuses to star twice: the song is as asked, which is all a toggle wants.
+        }
         return SongMark(id: id, liked: liked)
     }
 

@@ -16,6 +16,9 @@ public struct SubsonicClient: Sendable {
     private let secret: Secret
     private let session: CurlSession
     private let shared: Shared
+    /// Whether requests leave `f` out and so get XML, Subsonic's default. Tests set it to read every
+    /// answer of a real server through the XML reader.
+    var asksForXML = false
 
     /// What a listener signs in with.
     public enum Secret: Sendable, Hashable {
@@ -121,13 +124,15 @@ public struct SubsonicClient: Sendable {
     private static let headers: [(name: String, value: String)] = [("User-Agent", "termplayer/\(TermPlayerVersion.current)")]
 
     func methodURL(_ method: String, _ parameters: [(name: String, value: String)], signIn: SignIn) -> String {
-        "\(address.base)/rest/\(method).view?" + query(parameters + credentials(signIn) + Self.common)
+        "\(address.base)/rest/\(method).view?" + query(parameters + credentials(signIn) + common)
     }
 
     /// The URL as errors show it: the method, never the credentials.
     private func redacted(_ method: String) -> String { "\(address.base)/rest/\(method)" }
 
-    private static let common: [(name: String, value: String)] = [("v", protocolVersion), ("c", clientName), ("f", "json")]
+    private var common: [(name: String, value: String)] {
+        [("v", Self.protocolVersion), ("c", Self.clientName)] + (asksForXML ? [] : [("f", "json")])
+    }
 
     private func credentials(_ signIn: SignIn) -> [(name: String, value: String)] {
         switch (secret, signIn) {
@@ -170,7 +175,7 @@ public struct SubsonicClient: Sendable {
     /// `url` with the credentials and client parameters a request needs, when it is this server's `/rest`.
     public func playableURL(_ url: String) -> String {
         guard url.hasPrefix(address.base + "/rest/") else { return url }
-        return url + (url.contains("?") ? "&" : "?") + query(credentials(signIn) + Self.common)
+        return url + (url.contains("?") ? "&" : "?") + query(credentials(signIn) + common)
     }
 
     // MARK: Reading answers
@@ -235,6 +240,8 @@ public struct SubsonicClient: Sendable {
     func knownArtist(of song: String) -> String? { shared.state.withLock { $0.artistIDs[song] } }
 
     func copy(with session: CurlSession) -> SubsonicClient {
-        SubsonicClient(address: address, secret: secret, session: session, shared: shared)
+        var copy = SubsonicClient(address: address, secret: secret, session: session, shared: shared)
+        copy.asksForXML = asksForXML
+        return copy
     }
 }
