@@ -88,6 +88,8 @@ public struct HeadlessPlayback: Sendable, Equatable {
                     console.complain("error: \(track.title): \(error)")
                 case .outputFailed(let error):
                     console.complain("error: \(error)")
+                case .rangesIgnored(let track):
+                    console.complain("note: \(track.title): the server ignores ranges, so each seek reads the song again from the start")
                 case .queueFinished:
                     queueEnded = true
                     finished = refill?.isAsking != true

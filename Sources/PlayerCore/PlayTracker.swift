@@ -47,7 +47,7 @@ public struct PlayTracker: Sendable {
             return ended
         case .trackEnded, .trackFailed, .queueFinished, .stopped:
             return finish()
-        case .outputFailed:
+        case .outputFailed, .rangesIgnored:
             return nil
         }
     }

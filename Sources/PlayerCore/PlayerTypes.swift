@@ -74,6 +74,9 @@ public enum PlayerEvent: Sendable, Equatable {
     /// `stop()` ended playback.
     case stopped
     case outputFailed(PlayerError)
+    /// The track's server sent the whole song where a later part was asked for (a transcoding Subsonic
+    /// server does): seeking still lands, but reads the song again from its start each time.
+    case rangesIgnored(Track)
 }
 
 /// Why playback of a track, or of anything, failed — with what a person can do about it.

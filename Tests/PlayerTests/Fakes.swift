@@ -11,6 +11,8 @@ final class FakeSource: ByteSource, @unchecked Sendable {
     private let state: Mutex<(offset: Int, failure: PlayerError?, stalled: Bool)>
     let wake: @Sendable () -> Void
 
+    var ignoresRanges: Bool { false }
+
     init(data: [UInt8], failure: PlayerError? = nil, wake: @escaping @Sendable () -> Void) {
         self.data = data
         self.state = Mutex((0, failure, false))

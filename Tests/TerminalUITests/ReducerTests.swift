@@ -131,6 +131,15 @@ struct ReducerTests {
         #expect(state.message == nil)
     }
 
+    @Test("a server that ignores ranges is said once on the status line, not as an error")
+    func rangesIgnored() {
+        var state = Fixture.state()
+        let track = Fixture.songs[0].track
+        _ = state.reduce(.playerEvent(.rangesIgnored(track)))
+        #expect(state.message?.isError == false)
+        #expect(state.message?.text == "Blue Checksum: the server sends the whole song where a part is asked for, so each seek reads it again from the start")
+    }
+
     @Test("help opens with ?, any key closes it, q still quits")
     func help() {
         var state = Fixture.state()

@@ -83,6 +83,10 @@ final class PlaybackEngine {
             }
             current?.source.maintain()
             upcoming?.source.maintain()
+            if let current, !current.toldRangesIgnored, current.source.ignoresRanges {
+                current.toldRangesIgnored = true
+                mailbox.post(.rangesIgnored(current.track))
+            }
             let timeout = step()
             publish()
             mailbox.wait(timeout: timeout)

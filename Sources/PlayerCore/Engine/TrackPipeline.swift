@@ -21,6 +21,8 @@ final class TrackPipeline {
     private(set) var baseSample = 0
     /// Sample frames of this track handed to the output since `baseSample`.
     var framesWritten = 0
+    /// Whether listeners were told that this track's server ignores ranges (once a track is enough).
+    var toldRangesIgnored = false
     /// A start position waiting for the stream's first frame (libmpg123 seeks only once it knows the stream).
     private var pendingSeek: Double?
     private var input = [UInt8](repeating: 0, count: 64 << 10)

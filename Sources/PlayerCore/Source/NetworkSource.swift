@@ -27,6 +27,9 @@ protocol ByteSource: AnyObject {
     var bufferedBytes: Int { get }
     /// True once every byte has arrived (the next track may start downloading).
     var isComplete: Bool { get }
+    /// True once the server answered a request from a later byte with the whole object (a transcoding
+    /// server does): a seek then reads the song again from its start.
+    var ignoresRanges: Bool { get }
     func close()
 }
 
@@ -58,6 +61,7 @@ final class NetworkSource: ByteSource, @unchecked Sendable {
         var paused = false
         /// Bytes still to drop because the server ignored our `Range` and started from 0.
         var skip = 0
+        var ignoresRanges = false
         /// Which transfer is current; events from older ones are ignored.
         var generation = 0
         var failedAttempts = 0
@@ -132,6 +136,7 @@ final class NetworkSource: ByteSource, @unchecked Sendable {
     var totalBytes: Int? { state.withLock { $0.total } }
     var bufferedBytes: Int { state.withLock { $0.ring.count } }
     var isComplete: Bool { state.withLock { $0.phase == .complete } }
+    var ignoresRanges: Bool { state.withLock { $0.ignoresRanges } }
 
     func close() {
         let handle = state.withLock { state -> StreamHandle? in
@@ -193,6 +198,7 @@ final class NetworkSource: ByteSource, @unchecked Sendable {
                 if let length = header("content-length").flatMap(Int.init) { state.total = length }
                 // Asked for a range and got the whole object: drop what comes before the range.
                 state.skip = status == 200 ? connection.requestedOffset : 0
+                if status == 200, connection.requestedOffset > 0 { state.ignoresRanges = true }
             case 416:
                 state.phase = .complete  // a range at or past the end: nothing more to read
             default:

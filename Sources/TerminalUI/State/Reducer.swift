@@ -304,6 +304,8 @@ extension AppState {
             message = StatusMessage("\(track.title): \(error)", isError: true)
         case .outputFailed(let error):
             message = StatusMessage("\(error)", isError: true)
+        case .rangesIgnored(let track):
+            message = StatusMessage("\(track.title): the server sends the whole song where a part is asked for, so each seek reads it again from the start")
         case .queueFinished:
             radioQueueFinished()
         case .trackEnded, .stopped:
