@@ -16,6 +16,8 @@ struct SubsonicUIEndToEndTests {
         var title: String
         var frequency: Double
         var genre: String
+        /// `XDG_CACHE_HOME`: where the UI keeps its copy of the library.
+        var cache: URL
     }
 
     @Test("over TermPlayer's own /rest: the library listed, a genre, search, play and hear it, like it and the server has the star")
@@ -28,8 +30,21 @@ struct SubsonicUIEndToEndTests {
             environment: ProcessInfo.processInfo.environment, input: Data("se+cret&\n".utf8))
         #expect(added.status == 0, "\(added.standardError)")
         let port = try #require(URLComponents(string: service.url)?.port)
-        try await Self.journey(
-            Expected(address: "subsonic+http://ann@127.0.0.1:\(port)", password: "se+cret&", songs: 2, title: "High Tone", frequency: 880, genre: "Jazz"))
+        let expected = Expected(
+            address: "subsonic+http://ann@127.0.0.1:\(port)", password: "se+cret&", songs: 2, title: "High Tone", frequency: 880, genre: "Jazz",
+            cache: try Fixtures.temporaryDirectory("subsonic-ui-cache"))
+        try await Self.journey(expected)
+
+        // With the server gone, the next start shows the library it read last time, marked offline.
+        service.stop()
+        let environment = ["LANG": "C.UTF-8", "TERMPLAYER_PASSWORD": expected.password, "XDG_CACHE_HOME": expected.cache.path, "TERMPLAYER_ART": "off"]
+        let assignments = environment.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
+        let tmux = try TmuxSession("env \(assignments) '\(try TermPlayerBinary.path)' --server '\(expected.address)'; sleep 60", width: 110, height: 30)
+        let offline = await tmux.waitFor("offline ·")
+        #expect(offline.found && offline.screen.contains("High Tone") && offline.screen.contains("Low Tone"), "\(offline.screen)")
+        #expect(
+            offline.screen.contains("nothing answers at") || offline.screen.contains("stopped answering"), "the reason is on the status line: \(offline.screen)")
+        try tmux.send("q")
     }
 
     @Test("over a real supysonic (no tokens, API 1.10.2): the same, and the star is put back after")
@@ -39,7 +54,7 @@ struct SubsonicUIEndToEndTests {
         try await Self.journey(
             Expected(
                 address: server.address, password: server.password, songs: server.songs.count, title: song.title,
-                frequency: Double(song.frequency), genre: song.genre))
+                frequency: Double(song.frequency), genre: song.genre, cache: try Fixtures.temporaryDirectory("supysonic-ui-cache")))
     }
 
     /// List, open the genre, search for the song, play it and hear it, like it, and find the star on
@@ -49,7 +64,7 @@ struct SubsonicUIEndToEndTests {
         defer { pulse.kill() }
         let environment = pulse.environment.merging([
             "LANG": "C.UTF-8", "TERMPLAYER_PASSWORD": expected.password, "XDG_CONFIG_HOME": try Fixtures.temporaryDirectory("subsonic-ui-config").path,
-            "XDG_CACHE_HOME": try Fixtures.temporaryDirectory("subsonic-ui-cache").path, "TERMPLAYER_ART": "off",
+            "XDG_CACHE_HOME": expected.cache.path, "TERMPLAYER_ART": "off",
         ]) { $1 }
         let assignments = environment.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
         let tmux = try TmuxSession("env \(assignments) '\(try TermPlayerBinary.path)' --server '\(expected.address)'; sleep 60", width: 110, height: 30)

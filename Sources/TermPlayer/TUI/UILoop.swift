@@ -386,6 +386,14 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
                 let when = cached.syncedAt.map { " of \(LocalTime().format($0))" } ?? ""
                 inbox.post(.message(StatusMessage("The library as cached\(when); catching up with \(self.serverLabel)")))
                 follower.libraryPosted(at: cached.position, catalog: cached.catalog)
+            } else if !self.source.hasChangeFeed, let cached = try? await cache.load(), !cached.songs.isEmpty {
+                // No feed to catch up from (a Subsonic server): the cached library at once, then the whole
+                // library read again in its place. Until that succeeds, the cached one is shown offline.
+                inbox.post(.libraryLoaded(Library(songs: cached.songs, genreNames: cached.genres)))
+                SystemMemory.releaseFreed()
+                let when = cached.syncedAt.map { " of \(LocalTime().format($0))" } ?? ""
+                inbox.post(.message(StatusMessage("The library as cached\(when); reading \(self.serverLabel) again")))
+                Self.post(await fetchWhole(), to: inbox, follower: follower)
             } else {
                 Self.post(await fetchWhole(), to: inbox, follower: follower)
             }
