@@ -105,6 +105,11 @@ struct SubsonicClientTests {
             #expect(try await ann.playlist(try #require(mine.first).id).entries.map(\.songId) == [ids[2], ids[1]])
             try await subsonic.deletePlaylist(created.id)
             #expect(try await subsonic.playlists().isEmpty)
+
+            // Radio from the server's similar songs (getSimilarSongs2, by the artist the listing named).
+            let picks = try await subsonic.radio(RadioRequest(seeds: [.song(ids[0])], played: [ids[1]], limit: 5))
+            #expect(!picks.isEmpty, "the recommender answers songs by the same artist")
+            #expect(picks.allSatisfy { $0.song.id != ids[0] && $0.song.id != ids[1] && ids.contains($0.song.id) }, "\(picks.map(\.song.id))")
             #expect(try await subsonic.me().name == "ann")
         }
     }
