@@ -283,6 +283,13 @@ public enum APIClientError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The server answered and will not serve this client as it is (its credentials are refused, or it
+    /// is not the kind of server asked for): asking again changes nothing until the listener does.
+    public var isRefusal: Bool {
+        if case .notSubsonic = self { return true }
+        return status == 401 || status == 403
+    }
+
     /// No answer, or a gateway's or a restarting service's: the service is away, not refusing, so the
     /// call is worth making again later (and what was kept from before is worth showing meanwhile).
     public var isOutage: Bool {

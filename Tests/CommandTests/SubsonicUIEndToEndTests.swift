@@ -57,6 +57,29 @@ struct SubsonicUIEndToEndTests {
                 frequency: Double(song.frequency), genre: song.genre, cache: try Fixtures.temporaryDirectory("supysonic-ui-cache")))
     }
 
+    @Test("a wrong password and a server that is not Subsonic each give one clear line, and the UI stays usable")
+    func refusals() async throws {
+        let server = try SupysonicServer.running()
+        let cases = [
+            (server.address, "wrong", "(Subsonic error 40"),
+            (server.address + "/nothing-here", server.password, "did not answer like a Subsonic server"),
+        ]
+        for (address, password, expected) in cases {
+            let environment = ["LANG": "C.UTF-8", "TERMPLAYER_PASSWORD": password, "XDG_CACHE_HOME": try Fixtures.temporaryDirectory("subsonic-refused").path]
+            let assignments = environment.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
+            let tmux = try TmuxSession(
+                "env \(assignments) '\(try TermPlayerBinary.path)' --server '\(address)'; echo \"termplayer exited with $?\"; sleep 60", width: 110, height: 30)
+            let refused = await tmux.waitFor(expected)
+            #expect(refused.found, "\(address): \(refused.screen)")
+            #expect(!refused.screen.contains("retrying"), "a refusal is not asked again (a wrong password would lock the account): \(refused.screen)")
+            try tmux.send("2")
+            let genres = await tmux.waitFor("Genres")
+            #expect(genres.found, "the keys still work: \(genres.screen)")
+            try tmux.send("q")
+            #expect(await tmux.waitFor("termplayer exited with 0").found)
+        }
+    }
+
     /// List, open the genre, search for the song, play it and hear it, like it, and find the star on
     /// the server through `termplayer songs`.
     static func journey(_ expected: Expected) async throws {

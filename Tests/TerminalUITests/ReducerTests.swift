@@ -131,6 +131,14 @@ struct ReducerTests {
         #expect(state.message == nil)
     }
 
+    @Test("a refused library is said and not asked for again; a failed one is retried")
+    func refusedLibrary() {
+        var state = Fixture.state()
+        #expect(state.reduce(.libraryRefused("wrong password")).isEmpty)
+        #expect(state.message == StatusMessage("wrong password", isError: true))
+        #expect(state.reduce(.libraryFailed("no answer")).contains { if case .loadLibrary = $0 { true } else { false } })
+    }
+
     @Test("a server that ignores ranges is said once on the status line, not as an error")
     func rangesIgnored() {
         var state = Fixture.state()

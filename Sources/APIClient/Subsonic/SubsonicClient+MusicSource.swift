@@ -114,8 +114,12 @@ extension SubsonicClient: MusicSource {
         return names.enumerated().map { Genre(genreid: $0.offset + 1, genre: $0.element.0, songs: $0.element.1) }
     }
 
+    /// Whether the server answers at all, asked with a ping without credentials: an error answer says it
+    /// is up as well (a refusal is reported by the call refused), and no wrong password is counted against
+    /// the listener every few seconds.
     public func isHealthy() async -> Bool {
-        (try? await call("ping")) != nil
+        let url = "\(address.base)/rest/ping.view?v=\(Self.protocolVersion)&c=\(Self.clientName)&f=json"
+        return (try? await send(TransferRequest(url: url, connectTimeout: .seconds(2)))) != nil
     }
 
     /// `getCoverArt`, at `size` (servers that scale do; the others send the original).

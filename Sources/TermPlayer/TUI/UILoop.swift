@@ -358,7 +358,8 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
             let actions = [Action.libraryLoaded(library)] + (isEmbedded && library.isEmpty ? [.libraryIsEmptyAndLocal] : [])
             return LibraryFetch(actions: actions, loaded: true, position: listing.position, catalog: listing.catalog)
         } catch {
-            return LibraryFetch(actions: [.libraryFailed("\(error)")], loaded: false, position: nil)
+            let refused = (error as? APIClientError)?.isRefusal == true
+            return LibraryFetch(actions: [refused ? .libraryRefused("\(error)") : .libraryFailed("\(error)")], loaded: false, position: nil)
         }
     }
 

@@ -11,6 +11,9 @@ public enum Action: Sendable {
     case resized(width: Int, height: Int)
     case libraryLoaded(Library)
     case libraryFailed(String)
+    /// The server answered and refused (a wrong password, not a music server): asking again would only
+    /// be refused again, and a Subsonic server counts every wrong password toward locking the account.
+    case libraryRefused(String)
     case player(PlayerSnapshot)
     case playerEvent(PlayerEvent)
     /// A line for the status bar from an effect (the demo loaded, a keymap file was wrong…).
@@ -218,6 +221,10 @@ extension AppState {
             loadState = .failed(reason)
             message = StatusMessage("\(reason) — retrying every \(Self.retryDelay.components.seconds) s", isError: true)
             return [.loadLibrary(after: Self.retryDelay)]
+        case .libraryRefused(let reason):
+            loadState = .failed(reason)
+            message = StatusMessage(reason, isError: true)
+            return []
         case .player(let snapshot):
             player = snapshot
             return []
