@@ -90,12 +90,18 @@ public enum PlayerError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The audio output failed; `reason` says how to fix it.
     case output(reason: String)
 
+    /// URLs are shown without their query: a Subsonic stream's carries the listener's credentials, a
+    /// presigned URL its signature, and neither belongs on a status line.
     public var description: String {
         switch self {
-        case .http(let url, let status): "\(url) answered HTTP \(status)"
-        case .network(let url, let reason): "\(url): \(reason)"
-        case .notMP3(let url, let reason): "\(url): \(reason)"
+        case .http(let url, let status): "\(Self.shown(url)) answered HTTP \(status)"
+        case .network(let url, let reason): "\(Self.shown(url)): \(reason.replacing(url, with: Self.shown(url)))"
+        case .notMP3(let url, let reason): "\(Self.shown(url)): \(reason.replacing(url, with: Self.shown(url)))"
         case .output(let reason): reason
         }
+    }
+
+    static func shown(_ url: String) -> String {
+        url.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? url
     }
 }

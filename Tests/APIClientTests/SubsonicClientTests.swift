@@ -142,6 +142,7 @@ struct SubsonicClientTests {
             return
         }
         #expect(unreachable?.isOutage == true)
+        #expect(unreachable.map { "\($0)" }?.contains("t=") == false, "no credentials in the words: \(String(describing: unreachable))")
         #expect(await !nobody.isHealthy())
     }
 }

@@ -42,3 +42,14 @@ struct RangesIgnoredTests {
         }
     }
 }
+
+@Suite("Player errors as people see them")
+struct PlayerErrorTextTests {
+    @Test("a URL's query (a Subsonic password, a presigned signature) never shows in an error")
+    func queryHidden() {
+        let url = "http://h/rest/stream.view?id=1&u=ann&p=enc:736573616d65"
+        #expect(PlayerError.http(url: url, status: 404).description == "http://h/rest/stream.view answered HTTP 404")
+        #expect(PlayerError.network(url: url, reason: "\(url): connection reset").description == "http://h/rest/stream.view: http://h/rest/stream.view: connection reset")
+        #expect(!PlayerError.notMP3(url: url, reason: "no MPEG frame").description.contains("enc:"))
+    }
+}

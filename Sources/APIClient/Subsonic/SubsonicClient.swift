@@ -111,13 +111,18 @@ public struct SubsonicClient: Sendable {
         return root
     }
 
+    /// Sends `request`; a failure names the URL without its query, which holds the credentials.
     func send(_ request: TransferRequest) async throws(APIClientError) -> TransferResponse {
         do {
             return try await session.perform(request)
-        } catch where error.isUnreachable {
-            throw .noAnswer(server: address.base, reason: error.description)
         } catch {
-            throw .transfer(error)
+            let shown = String(request.url.prefix { $0 != "?" })
+            if error.isUnreachable { throw .noAnswer(server: address.base, reason: error.description.replacing(request.url, with: shown)) }
+            switch error {
+            case .curl(_, let code, let message): throw .transfer(.curl(url: shown, code: code, message: message.replacing(request.url, with: shown)))
+            case .cancelled: throw .transfer(.cancelled(url: shown))
+            default: throw .transfer(error)
+            }
         }
     }
 
