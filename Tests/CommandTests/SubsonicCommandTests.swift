@@ -80,6 +80,21 @@ struct SubsonicCommandTests {
         let tone = SupysonicServer.frequency(ofWAV: try Data(contentsOf: wav), from: 0.5, to: 2.5)
         #expect(abs(tone - Double(wanted.frequency)) < 5, "\(wanted.title) is \(wanted.frequency) Hz: the WAV has \(tone) Hz")
 
+        // While it plays, its command line (which `ps` shows everyone) holds no credentials.
+        let player = Process()
+        player.executableURL = URL(fileURLWithPath: try TermPlayerBinary.path)
+        player.arguments = ["play", "--server", server.address, "--output", "null", id]
+        player.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        player.standardOutput = FileHandle.nullDevice
+        player.standardError = FileHandle.nullDevice
+        try player.run()
+        try await Task.sleep(for: .seconds(1))
+        let commandLine = (try? String(contentsOfFile: "/proc/\(player.processIdentifier)/cmdline", encoding: .utf8)) ?? ""
+        player.terminate()
+        player.waitUntilExit()
+        #expect(commandLine.contains("play"), "the player was running: \(commandLine.debugDescription)")
+        #expect(!commandLine.contains("p=enc") && !commandLine.contains("&t=") && !commandLine.contains(server.password), "\(commandLine.debugDescription)")
+
         let wrong = try await TermPlayerBinary.run(["songs", "--server", server.address], environment: ["TERMPLAYER_PASSWORD": "wrong"])
         #expect(wrong.status != 0)
         #expect(wrong.standardError.contains("check the user name and password"), "\(wrong.standardError)")

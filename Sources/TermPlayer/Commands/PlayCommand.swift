@@ -58,7 +58,9 @@ struct PlayCommand: AsyncParsableCommand {
         let playback = HeadlessPlayback(
             tracks: tracks, output: output, start: start, streamBufferKiB: streamBufferKiB, readsCommands: commands,
             reportPlaysTo: fromLibrary ? service.serverURL : nil)
-        if let helper = PlayerHandOver.helperPath {
+        // A Subsonic server's stream URLs carry the listener's credentials, and the helper takes its
+        // tracks as arguments, which `ps` shows to everyone: those play here.
+        if client != nil, let helper = PlayerHandOver.helperPath {
             let reason = PlayerHandOver.exec(helper, playback)
             Terminal.error("could not start \(helper) (\(reason)); playing in this process")
         }
