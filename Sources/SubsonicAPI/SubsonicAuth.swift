@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LibraryModel
 
 /// The credentials a Subsonic request carries: `u` with `p` (plain or `enc:` hex) or with `t` and `s`
 /// (t = md5(password + salt)), or the OpenSubsonic `apiKey` alone.
@@ -72,7 +73,7 @@ public enum SubsonicCredentials: Sendable, Equatable {
 
     /// md5(password + salt) in lower-case hex: what a client sends as `t`.
     public static func token(password: String, salt: String) -> String {
-        Insecure.MD5.hash(data: Array((password + salt).utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(Insecure.MD5.hash(data: Array((password + salt).utf8)))
     }
 
     /// Whether `token` (any case) is md5(password + salt), compared in constant time.

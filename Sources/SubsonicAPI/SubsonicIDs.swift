@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LibraryModel
 
 /// Ids for what bundles have no ids for. An artist is its folded name, an album its folded artist and name, so
 /// an id is a short hash of those keys: stable across restarts and replicas, the same for "Beyoncé" and
@@ -36,6 +37,6 @@ public enum SubsonicIDs {
     }
 
     private static func digest(_ text: String) -> String {
-        SHA256.hash(data: Array(text.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(SHA256.hash(data: Array(text.utf8)).prefix(8))
     }
 }

@@ -26,7 +26,11 @@ extension SubsonicService {
         var starred: [String: Date] = [:]
         switch type {
         case "random":
-            chosen.shuffle()
+            // `size` drawn among indexes: shuffling every album (8,000 structs) cost most of the request.
+            var order = Array(chosen.indices)
+            let count = min(size, order.count)
+            for index in 0..<count { order.swapAt(index, Int.random(in: index..<order.count)) }
+            chosen = order.prefix(count).map { chosen[$0] }
         case "newest":
             chosen.sort { ($0.summary.createdAt, $1.id) > ($1.summary.createdAt, $0.id) }
         case "alphabeticalByName":

@@ -15,7 +15,8 @@ extension SubsonicService {
         let albumPage = try page("album", 20)
         let songPage = try page("song", 20)
         let snapshot = try await albums.current()
-        func matches(_ folded: String) -> Bool { words.allSatisfy { folded.contains($0) } }
+        let needles = words.map { Array($0.utf8) }
+        func matches(_ folded: String) -> Bool { needles.allSatisfy { Self.contains(folded, $0) } }
         // Artist keys are folded names already, and albums carry theirs with their artist's.
         let artists = Array(snapshot.artists.lazy.filter { matches($0.key) }.dropFirst(artistPage.offset).prefix(artistPage.count))
         let albums = Array(snapshot.albums.lazy.filter { matches($0.searchText) }.dropFirst(albumPage.offset).prefix(albumPage.count))
@@ -30,6 +31,27 @@ extension SubsonicService {
         result.add(list: "album", albums.map { id3 ? SubsonicShapes.album($0) : SubsonicShapes.albumDirectory($0) })
         result.add(list: "song", songs)
         return .element(result)
+    }
+
+    /// Whether `needle`'s bytes occur in `text`'s. Both are folded already, so bytes compare as the
+    /// characters do, without `String.contains`' grapheme-by-grapheme search (82% of a word search).
+    static func contains(_ text: String, _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        var text = text
+        return text.withUTF8 { haystack in
+            guard haystack.count >= needle.count, let first = needle.first else { return false }
+            var start = 0
+            let last = haystack.count - needle.count
+            while start <= last {
+                if haystack[start] == first {
+                    var matched = 1
+                    while matched < needle.count, haystack[start + matched] == needle[matched] { matched += 1 }
+                    if matched == needle.count { return true }
+                }
+                start += 1
+            }
+            return false
+        }
     }
 
     /// The query's folded words, without the quotes and `*` wildcards clients wrap it in.

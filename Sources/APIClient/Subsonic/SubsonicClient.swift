@@ -144,27 +144,16 @@ public struct SubsonicClient: Sendable {
         case (.apiKey(let key), _):
             return [("apiKey", key)]
         case (.password(let password), .password):
-            return [("u", address.user), ("p", "enc:" + Self.hex(Array(password.utf8)))]
+            return [("u", address.user), ("p", "enc:" + Hex.lowercase(password.utf8))]
         case (.password(let password), _):
-            let salt = Self.hex((0..<8).map { _ in UInt8.random(in: 0...255) })
+            let salt = Hex.lowercase((0..<8).map { _ in UInt8.random(in: 0...255) })
             return [("u", address.user), ("t", Self.token(password: password, salt: salt)), ("s", salt)]
         }
     }
 
     /// md5(password + salt) in lower-case hex: Subsonic's `t`.
     static func token(password: String, salt: String) -> String {
-        hex(Array(Insecure.MD5.hash(data: Array((password + salt).utf8))))
-    }
-
-    private static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        Hex.lowercase(Insecure.MD5.hash(data: Array((password + salt).utf8)))
     }
 
     private func query(_ parameters: [(name: String, value: String)]) -> String {
