@@ -71,7 +71,6 @@ enum SubsonicShapes {
         element.set("year", summary.year)
         element.set("genre", summary.genre)
         element.set("starred", starred)
-        element.set("mediaType", "album")
         return element
     }
 

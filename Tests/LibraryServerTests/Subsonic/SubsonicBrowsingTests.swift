@@ -58,6 +58,8 @@ struct SubsonicBrowsingTests {
             #expect(album["songCount"] as? Int == 2)
             #expect(album["year"] as? Int == 2016)
             #expect(album["genre"] as? String == "Pop")
+            // Neither Subsonic's AlbumID3 nor OpenSubsonic's has a mediaType (OpenSubsonic's is on Child).
+            #expect(album["mediaType"] == nil)
             let songs = try #require(album["song"] as? [[String: Any]])
             #expect(songs.map { $0["id"] as? String } == ["s4", "s5"])
             #expect(songs.map { $0["track"] as? Int } == [1, 2])
