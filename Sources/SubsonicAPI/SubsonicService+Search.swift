@@ -7,13 +7,15 @@ extension SubsonicService {
     func search(_ call: SubsonicCall, id3: Bool) async throws -> SubsonicReply {
         let parameters = call.parameters
         let words = Self.searchWords(parameters["query"] ?? "")
-        func page(_ name: String, _ fallback: Int) throws(SubsonicError) -> (count: Int, offset: Int) {
-            (try parameters.integer("\(name)Count", default: fallback, in: 0...500) ?? fallback,
+        // Songs by up to 5,000: clients read whole libraries this way, and each page costs a pass of the
+        // catalog's index up to its offset.
+        func page(_ name: String, _ fallback: Int, most: Int = 500) throws(SubsonicError) -> (count: Int, offset: Int) {
+            (try parameters.integer("\(name)Count", default: fallback, in: 0...most) ?? fallback,
              try parameters.integer("\(name)Offset", default: 0, in: 0...Int.max) ?? 0)
         }
         let artistPage = try page("artist", 20)
         let albumPage = try page("album", 20)
-        let songPage = try page("song", 20)
+        let songPage = try page("song", 20, most: 5000)
         let snapshot = try await albums.current()
         let needles = words.map { Array($0.utf8) }
         func matches(_ folded: String) -> Bool { needles.allSatisfy { Self.contains(folded, $0) } }

@@ -36,6 +36,11 @@ struct SubsonicClientTests {
             let listing = try await subsonic.wholeLibrary(fromJSON: { (_: [UInt8]) throws(SubsonicNode.Unreadable) -> [Song] in [] }, fromSong: { $0 })
             #expect(listing.rows.map(\.title) == ["Alpha", "Blue", "Été"])
             #expect(listing.position == nil)
+            // Read two at a time (the first page sets the step), the same songs in the same order.
+            var paged = subsonic
+            paged.listingPageSize = 2
+            let small = try await paged.wholeLibrary(fromJSON: { (_: [UInt8]) throws(SubsonicNode.Unreadable) -> [Song] in [] }, fromSong: { $0 })
+            #expect(small.rows.map(\.id) == listing.rows.map(\.id))
             let names = try await subsonic.genres().map(\.genre)
             #expect(Set(try await ann.genres().filter { ($0.songs ?? 0) > 0 }.map(\.genre)).isSubset(of: Set(names)))
             let songs = try await subsonic.songs(SongQuery())

@@ -19,17 +19,19 @@ extension SubsonicClient: MusicSource {
         return Listing(rows: Self.inTitleOrder(songs).map(fromSong), position: nil)
     }
 
-    /// Pages of `search3` with an empty query, `inFlight` at a time, until one comes back short.
+    /// Pages of `search3` with an empty query. The first says how many songs the server gives at once
+    /// (servers cap `songCount`: 500, 5000…); then `inFlight` pages of that size at a time, until one
+    /// comes back short.
     private func allSongs(inFlight: Int = 4) async throws(APIClientError) -> [Song] {
-        var songs: [Song] = []
-        var offset = 0
+        var songs = try await searchPage("", count: listingPageSize, offset: 0)
+        let step = songs.count
+        guard step > 0 else { return [] }
         while true {
-            let pages = try await Self.concurrently((0..<inFlight).map { offset + $0 * Self.pageSize }) { (start) throws(APIClientError) in
-                try await searchPage("", count: Self.pageSize, offset: start)
+            let pages = try await Self.concurrently((0..<inFlight).map { songs.count + $0 * step }) { (start) throws(APIClientError) in
+                try await searchPage("", count: listingPageSize, offset: start)
             }
             for page in pages { songs += page }
-            guard pages.allSatisfy({ $0.count == Self.pageSize }) else { return songs }
-            offset += inFlight * Self.pageSize
+            guard pages.allSatisfy({ $0.count == step }) else { return songs }
         }
     }
 

@@ -29,8 +29,12 @@ public struct SubsonicClient: Sendable {
     /// The protocol version sent as `v`: servers check only that it is not newer than theirs when they check.
     static let protocolVersion = "1.16.1"
     static let clientName = "TermPlayer"
-    /// Songs a request asks for when a list is read page by page.
+    /// Songs a request asks for when a list is read page by page (the most the spec allows for album lists
+    /// and a genre's songs).
     static let pageSize = 500
+    /// Songs asked for at once when the whole library is read with `search3`, which has no maximum; a
+    /// server that gives fewer says how many by its first page. (Tests make it small.)
+    var listingPageSize = 5000
 
     public static let sharedSession = CurlSession(name: "termplayer-subsonic")
 
@@ -236,6 +240,7 @@ public struct SubsonicClient: Sendable {
     func copy(with session: CurlSession) -> SubsonicClient {
         var copy = SubsonicClient(address: address, secret: secret, session: session, shared: shared)
         copy.asksForXML = asksForXML
+        copy.listingPageSize = listingPageSize
         return copy
     }
 }
