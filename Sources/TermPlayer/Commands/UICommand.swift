@@ -49,7 +49,7 @@ struct UICommand: AsyncParsableCommand {
         if let configured = server ?? ServiceLocation.environmentServer ?? config.server {
             // As the listener commands do: a login for that server, else this machine's own token; or a
             // Subsonic server with its password.
-            source = try await MusicSourceChoice.source(server: configured, given: nil, library: folder)
+            source = try await MusicSourceChoice.source(server: configured, given: nil, library: folder, config: config)
         } else {
             let service = try await EmbeddedService.start(library: folder)
             embedded = service

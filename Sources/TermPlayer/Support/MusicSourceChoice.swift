@@ -10,9 +10,14 @@ enum MusicSourceChoice {
         ProcessInfo.processInfo.environment["TERMPLAYER_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    /// The source for `server`, signed in as `ServiceLocation` says for a TermPlayer service.
-    static func source(server: String, given token: String?, library: LocalLibrary) async throws(CommandFailure) -> any MusicSource {
+    /// The source for `server`, signed in as `ServiceLocation` says for a TermPlayer service. `config` is
+    /// the caller's, when it has read it already (the UI); else it is read for a Subsonic server's secret.
+    static func source(
+        server: String, given token: String?, library: LocalLibrary, config: UserConfig? = nil
+    ) async throws(CommandFailure) -> any MusicSource {
         if SubsonicAddress.names(server) {
+            // `??` would lose the typed throw of its right side.
+            if let config { return try subsonic(server, config: config) }
             return try subsonic(server, config: try UserConfig.load())
         }
         return try await ServiceLocation.client(for: .listener, server: server, given: token, library: library)
