@@ -99,7 +99,7 @@ public struct SubsonicElement: Sendable, Equatable {
     }
 
     static func time(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
+        ISOTime.format(date)
     }
 }
 
@@ -244,7 +244,15 @@ enum XMLWriter {
     }
 
     /// Escapes markup and quotes, and leaves out what XML 1.0 cannot carry at all (most control characters).
+    /// Text with none of those (nearly all of it) is one scan of its bytes and one copy.
     static func appendEscaped(_ text: String, to output: inout [UInt8]) {
+        var text = text
+        let clean = text.withUTF8 { bytes in
+            guard !bytes.contains(where: needsCare) else { return false }
+            output.append(contentsOf: bytes)
+            return true
+        }
+        guard !clean else { return }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "&": output.append(contentsOf: "&amp;".utf8)
@@ -255,8 +263,16 @@ enum XMLWriter {
             case "\t", "\n", "\r": output.append(contentsOf: "&#\(scalar.value);".utf8)
             default:
                 guard scalar.value >= 0x20, scalar.value != 0xFFFE, scalar.value != 0xFFFF else { continue }
-                output.append(contentsOf: String(scalar).utf8)
+                output.append(contentsOf: scalar.utf8)
             }
+        }
+    }
+
+    /// Bytes of markup, of control characters, and 0xEF, which leads U+FFFE and U+FFFF.
+    private static func needsCare(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0..<0x20, 0xEF, UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"): true
+        default: false
         }
     }
 }
