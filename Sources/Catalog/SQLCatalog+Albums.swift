@@ -77,10 +77,15 @@ public struct SongSelection: Sendable, Hashable {
 public struct TrackRecord: Sendable, Hashable {
     public var song: SongRecord
     public var track: Int
+    /// The folded artist and album as the catalog keeps them, so a listing page does not fold them again.
+    public var artistKey: String
+    public var albumKey: String
 
-    public init(song: SongRecord, track: Int) {
+    public init(song: SongRecord, track: Int, artistKey: String? = nil, albumKey: String? = nil) {
         self.song = song
         self.track = track
+        self.artistKey = artistKey ?? SearchKey.fold(song.artist)
+        self.albumKey = albumKey ?? SearchKey.fold(song.album)
     }
 }
 
@@ -122,8 +127,15 @@ extension SQLCatalog {
         var page: SQL = "LIMIT \(selection.limit) OFFSET \(selection.offset)"
         let order: SQL
         switch selection.order {
-        case .title: order = "s.sort_title, s.id"
-        case .newest: order = "s.created_at DESC, s.id"
+        case .title, .newest:
+            order = selection.order == .title ? "s.sort_title, s.id" : "s.created_at DESC, s.id"
+            // A page far into the list is found among narrow rows (an index's own entries) first: every row
+            // an OFFSET skips would otherwise be joined to its genre and counted into its album, which was
+            // most of a Subsonic client's page in the middle of 100,000 songs.
+            if selection.offset > 0 {
+                whereClause = "WHERE s.id IN (SELECT s.id FROM songs s \(whereClause) ORDER BY \(order) \(page))"
+                page = ""
+            }
         case .random:
             // Drawn among narrow rows first, so the full columns and the track are read for the page alone,
             // not for every song the shuffle sorts.
@@ -134,7 +146,7 @@ extension SQLCatalog {
         // The rank among the album's songs: an album is small, so each row costs a short range of songs_by_album.
         return try await engine.fetch(
             """
-            SELECT \(raw: Self.songColumns),
+            SELECT \(raw: Self.songColumns), s.artist_key, s.album_key,
                 (SELECT COUNT(*) FROM songs t WHERE t.album_key = s.album_key AND t.artist_key = s.artist_key
                     AND (t.sort_title, t.id) <= (s.sort_title, s.id))
             FROM songs s JOIN genres g ON g.genreid = s.genreid \(whereClause)
@@ -143,7 +155,8 @@ extension SQLCatalog {
             SQLContext("list songs in full", table: "songs")
         ) { row throws(CatalogError) in
             let song = try Self.decodeSong(&row)
-            return TrackRecord(song: song, track: try row.integer())
+            let (artistKey, albumKey) = (try row.text(), try row.text())
+            return TrackRecord(song: song, track: try row.integer(), artistKey: artistKey, albumKey: albumKey)
         }
     }
 }

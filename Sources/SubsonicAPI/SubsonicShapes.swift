@@ -9,8 +9,7 @@ enum SubsonicShapes {
     /// A song as a `Child`. `marks` are the caller's, when read.
     static func song(_ track: TrackRecord, marks: SongMarks?, name: String = "song") -> SubsonicElement {
         let song = track.song
-        let artistKey = SearchKey.fold(song.artist)
-        let albumID = SubsonicIDs.album(artistKey: artistKey, albumKey: SearchKey.fold(song.album))
+        let albumID = SubsonicIDs.album(artistKey: track.artistKey, albumKey: track.albumKey)
         var element = SubsonicElement(name)
         element.set("id", song.id.rawValue)
         element.set("parent", albumID)
@@ -31,7 +30,7 @@ enum SubsonicShapes {
         element.set("discNumber", 1)
         element.set("created", song.createdAt)
         element.set("albumId", albumID)
-        element.set("artistId", SubsonicIDs.artist(key: artistKey))
+        element.set("artistId", SubsonicIDs.artist(key: track.artistKey))
         element.set("type", "music")
         element.set("isVideo", false)
         // OpenSubsonic's additions.
@@ -52,7 +51,9 @@ enum SubsonicShapes {
 
     /// `Artist/Album/Title.mp3`, relative, with no `/` taken from the tags (DSub reads a `/` as a folder).
     static func path(_ song: SongRecord) -> String {
-        func part(_ text: String) -> String { text.replacingOccurrences(of: "/", with: "_") }
+        func part(_ text: String) -> String {
+            text.utf8.contains(UInt8(ascii: "/")) ? text.replacingOccurrences(of: "/", with: "_") : text
+        }
         return "\(part(song.artist))/\(part(song.album))/\(part(song.title)).\(song.audioKey.part.fileExtension)"
     }
 

@@ -118,6 +118,12 @@ struct SubsonicUnitTests {
         var output: [UInt8] = []
         XMLWriter.appendEscaped("a\u{1}b\tc'd", to: &output)
         #expect(String(decoding: output, as: UTF8.self) == "ab&#9;c&apos;d")
+        // Text with nothing to escape is copied as it is, accents and all; 0xEF leads both ￾ and 日.
+        for (text, written) in [("Beyoncé – Déjà vu", "Beyoncé – Déjà vu"), ("x\u{FFFE}y\u{FFFF}z", "xyz"), ("日本 <&>", "日本 &lt;&amp;&gt;"), ("", "")] {
+            output = []
+            XMLWriter.appendEscaped(text, to: &output)
+            #expect(String(decoding: output, as: UTF8.self) == written)
+        }
     }
 
     @Test("index letters ignore leading articles; names outside A–Z file under #")
