@@ -56,12 +56,15 @@ extension SubsonicClient: MusicSource {
         songs(from: try await call("getAlbum", [("id", id)]).child("album")?.all("song") ?? [])
     }
 
-    /// Title order as TermPlayer's service lists songs (case and accents folded), each id once.
+    /// Title order as TermPlayer's service lists songs (folded as its search keys are), each id once. A
+    /// list in that order already (TermPlayer's own `/rest`) is only checked, not sorted again.
     static func inTitleOrder(_ songs: [Song]) -> [Song] {
         var seen = Set<String>()
         let unique = songs.filter { seen.insert($0.id).inserted }
-        let keys = unique.map { $0.title.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
-        return unique.indices.sorted { (keys[$0], unique[$0].id) < (keys[$1], unique[$1].id) }.map { unique[$0] }
+        let keys = unique.map { SearchKey.fold($0.title) }
+        func before(_ one: Int, _ other: Int) -> Bool { (keys[one], unique[one].id) < (keys[other], unique[other].id) }
+        if unique.indices.dropFirst().allSatisfy({ !before($0, $0 - 1) }) { return unique }
+        return unique.indices.sorted(by: before).map { unique[$0] }
     }
 
     public func songs(_ query: SongQuery) async throws(APIClientError) -> [Song] {
