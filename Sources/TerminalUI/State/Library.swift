@@ -204,7 +204,7 @@ public struct Library: Sendable, Equatable {
     private var listedGenres: Int
     /// Artists by name, each with albums by name.
     public private(set) var artists: [ArtistEntry]
-    /// Every slot's title, artist and album, lowercased, one after another, for search as you type;
+    /// Every slot's title, artist and album, folded (case and accents), one after another, for search as you type;
     /// slot `i`'s text is `searchText[searchStarts[i]..<searchStarts[i + 1]]`. One buffer instead of an
     /// array per song saves ~50 bytes a song.
     private var searchText: [UInt8]
@@ -355,7 +355,8 @@ public struct Library: Sendable, Equatable {
         orders[sort] ?? Array(songs.indices)
     }
 
-    /// Songs whose title, artist or album contain every word of `query`, any case, in title order.
+    /// Songs whose title, artist or album contain every word of `query`, any case or accents (folded as the
+    /// service's `?q=` folds them: `beyonce` finds *Beyoncé*), in title order.
     /// Narrowing a query only searches the previous results (`within`).
     public func search(_ query: String, within candidates: [Int]? = nil) -> [Int] {
         let candidates = candidates ?? order(.title)
@@ -370,7 +371,7 @@ public struct Library: Sendable, Equatable {
     /// Appends the songs of `candidates` that match `query` to `found`, in the candidates' order: a part
     /// of a search at a time, so a frame need not wait for a million songs (`SearchScan`).
     public func search(_ query: String, in candidates: ArraySlice<Int>, into found: inout [Int]) {
-        let words = query.lowercased().split(separator: " ").map { Array($0.utf8) }
+        let words = SearchKey.fold(query).split(separator: " ").map { Array($0.utf8) }
         guard !words.isEmpty else {
             found += candidates
             return
@@ -426,34 +427,34 @@ public struct Library: Sendable, Equatable {
         return false
     }
 
-    /// A song's searchable text, lowercased: title, artist and album on lines of their own.
+    /// A song's searchable text, folded: title, artist and album on lines of their own.
     private static func appendSearchable(_ song: LibrarySong, to text: inout [UInt8]) {
-        appendLowercased(song.title, to: &text)
+        appendFolded(song.title, to: &text)
         text.append(UInt8(ascii: "\n"))
-        appendLowercased(song.artist, to: &text)
+        appendFolded(song.artist, to: &text)
         text.append(UInt8(ascii: "\n"))
-        appendLowercased(song.album, to: &text)
+        appendFolded(song.album, to: &text)
     }
 
-    /// `text.lowercased()`'s UTF-8, without making a String for the common ASCII case.
-    private static func appendLowercased(_ string: String, to text: inout [UInt8]) {
+    /// `SearchKey.fold(text)`'s UTF-8, without making a String for the common ASCII case.
+    private static func appendFolded(_ string: String, to text: inout [UInt8]) {
         var string = string
         let ascii = string.withUTF8 { bytes in
             guard !bytes.contains(where: { $0 >= 0x80 }) else { return false }
             for byte in bytes { text.append(byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte) }
             return true
         }
-        if !ascii { text += string.lowercased().utf8 }
+        if !ascii { text += SearchKey.fold(string).utf8 }
     }
 
     private static func artistKey(_ song: LibrarySong) -> String { "\(song.artist)\u{1}\(song.album)" }
     private static func albumKey(_ song: LibrarySong) -> String { "\(song.album)\u{1}\(song.artist)" }
 
-    /// Case-folded bytes, so sorting compares bytes instead of Unicode-collating strings.
+    /// Case- and accent-folded bytes, so sorting compares bytes instead of Unicode-collating strings.
     private static func folded(_ text: String) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
-        appendLowercased(text, to: &bytes)
+        appendFolded(text, to: &bytes)
         return bytes
     }
 }
