@@ -12,7 +12,9 @@ public enum ISOTime {
     /// Gregorian calendar's first day (Foundation is Julian before it) to the end of year 9999, and
     /// Foundation's text outside them.
     public static func format(_ date: Date) -> String {
-        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded(.down)
+        // A Date counts from 2001, so a whole millisecond since 1970 can come back a hair short of itself:
+        // within 10 µs of the next millisecond counts as that one.
+        let milliseconds = (date.timeIntervalSince1970 * 1000 + 0.01).rounded(.down)
         guard milliseconds >= -12_219_292_800_000, milliseconds < 253_402_300_800_000 else { return withFractions.format(date) }
         let total = Int(milliseconds)
         let (seconds, millisecond) = floorDivision(total, 1000)
