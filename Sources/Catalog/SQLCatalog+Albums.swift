@@ -143,7 +143,7 @@ extension SQLCatalog {
             page = ""
             order = "random()"
         }
-        // The rank among the album's songs: an album is small, so each row costs a short range of songs_by_album.
+        // The rank among the album's songs: a short range of songs_by_album_artist, read from the index alone.
         return try await engine.fetch(
             """
             SELECT \(raw: Self.songColumns), s.artist_key, s.album_key,

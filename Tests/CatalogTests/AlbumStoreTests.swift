@@ -51,6 +51,15 @@ struct AlbumStoreTests {
         #expect(all.map(\.song.id.rawValue) == ["c", "d", "e", "b", "a"])
         #expect(all.first { $0.song.id.rawValue == "a" }?.track == 2, "Gamma follows beta on Lemonade")
         #expect(try await catalog.songRecords(SongSelection(offset: 1, limit: 2)).map(\.song.id.rawValue) == ["d", "e"])
+        // A page at an offset is found among ids first: each is the same slice of the whole, tracks included.
+        for order in [SongSelection.Order.title, .newest] {
+            let whole = try await catalog.songRecords(SongSelection(order: order, limit: 50))
+            for offset in 0...whole.count {
+                let page = try await catalog.songRecords(SongSelection(order: order, offset: offset, limit: 2))
+                #expect(page == Array(whole.dropFirst(offset).prefix(2)), "\(order) at \(offset)")
+            }
+        }
+        #expect(all.allSatisfy { $0.artistKey == SearchKey.fold($0.song.artist) && $0.albumKey == SearchKey.fold($0.song.album) })
         #expect(try await catalog.songRecords(SongSelection(years: 2000...2016, limit: 50)).map(\.song.id.rawValue) == ["d"])
         #expect(try await catalog.songRecords(SongSelection(ids: ["b", "a", "zz"], limit: 50)).map(\.song.id.rawValue) == ["b", "a"])
         #expect(try await catalog.songRecords(SongSelection(ids: [], limit: 50)).isEmpty)
