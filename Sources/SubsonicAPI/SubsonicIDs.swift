@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import LibraryModel
+import Synchronization
 
 /// Ids for what bundles have no ids for. An artist is its folded name, an album its folded artist and name, so
 /// an id is a short hash of those keys: stable across restarts and replicas, the same for "Beyoncé" and
@@ -36,7 +37,18 @@ public enum SubsonicIDs {
         }
     }
 
+    /// Ids made before, by their keys: a listing page names two per song, a library has a few thousand
+    /// albums, and a hash and its hex cost a tenth of a page. Emptied when full, so it never grows past it.
+    private static let made = Mutex([String: String]())
+    private static let mostRemembered = 65_536
+
     private static func digest(_ text: String) -> String {
-        Hex.lowercase(SHA256.hash(data: Array(text.utf8)).prefix(8))
+        if let known = made.withLock({ $0[text] }) { return known }
+        let id = SHA256.hash(data: Array(text.utf8)).withUnsafeBytes { Hex.lowercase($0.prefix(8)) }
+        made.withLock { made in
+            if made.count >= mostRemembered { made.removeAll(keepingCapacity: true) }
+            made[text] = id
+        }
+        return id
     }
 }

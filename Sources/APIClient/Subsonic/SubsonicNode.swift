@@ -67,6 +67,7 @@ public struct SubsonicNode: Sendable, Equatable {
 
     private static func node(named name: String, from members: [(key: String, value: JSONReader.Value)]) -> SubsonicNode {
         var node = SubsonicNode(name: name)
+        node.attributes.reserveCapacity(members.count)
         for (key, value) in members {
             switch value {
             case .object(let nested):
@@ -314,6 +315,13 @@ struct JSONReader {
     private mutating func string() throws(SubsonicNode.Unreadable) -> String {
         guard peek() == UInt8(ascii: "\"") else { throw fail("expected a string") }
         at += 1
+        // Nearly every string has no escape: it is made straight from its bytes, not byte by byte.
+        var end = at
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            defer { at = end + 1 }
+            return String(decoding: bytes[at..<end], as: UTF8.self)
+        }
         var utf8: [UInt8] = []
         while at < bytes.count {
             let byte = bytes[at]
