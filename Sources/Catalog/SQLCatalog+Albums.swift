@@ -127,11 +127,21 @@ extension SQLCatalog {
         var page: SQL = "LIMIT \(selection.limit) OFFSET \(selection.offset)"
         let order: SQL
         switch selection.order {
-        case .title, .newest:
-            order = selection.order == .title ? "s.sort_title, s.id" : "s.created_at DESC, s.id"
-            // A page far into the list is found among narrow rows (an index's own entries) first: every row
-            // an OFFSET skips would otherwise be joined to its genre and counted into its album, which was
-            // most of a Subsonic client's page in the middle of 100,000 songs.
+        case .title:
+            order = "s.sort_title, s.id"
+            // A page far into the list starts at the key the narrow title index has at that offset, and
+            // reads on from there in the table's own order: every row an OFFSET skips would otherwise be
+            // joined to its genre and counted into its album, most of a Subsonic client's page in the middle
+            // of 100,000 songs. Past the end, the start is NULL and the page empty.
+            if selection.offset > 0 {
+                let start: SQL = "(SELECT s.sort_title, s.id FROM songs s \(whereClause) ORDER BY \(order) LIMIT 1 OFFSET \(selection.offset))"
+                conditions.append("(s.sort_title, s.id) >= \(start)")
+                whereClause = "WHERE " + SQL.joined(conditions, separator: " AND ")
+                page = "LIMIT \(selection.limit)"
+            }
+        case .newest:
+            order = "s.created_at DESC, s.id"
+            // The same idea among the ids, for an order the table is not kept in.
             if selection.offset > 0 {
                 whereClause = "WHERE s.id IN (SELECT s.id FROM songs s \(whereClause) ORDER BY \(order) \(page))"
                 page = ""

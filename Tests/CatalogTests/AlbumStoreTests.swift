@@ -53,10 +53,12 @@ struct AlbumStoreTests {
         #expect(try await catalog.songRecords(SongSelection(offset: 1, limit: 2)).map(\.song.id.rawValue) == ["d", "e"])
         // A page at an offset is found among ids first: each is the same slice of the whole, tracks included.
         for order in [SongSelection.Order.title, .newest] {
-            let whole = try await catalog.songRecords(SongSelection(order: order, limit: 50))
-            for offset in 0...whole.count {
-                let page = try await catalog.songRecords(SongSelection(order: order, offset: offset, limit: 2))
-                #expect(page == Array(whole.dropFirst(offset).prefix(2)), "\(order) at \(offset)")
+            for filter in [SongFilter(), SongFilter(genreID: 3), SongFilter(search: "a")] {
+                let whole = try await catalog.songRecords(SongSelection(filter: filter, order: order, limit: 50))
+                for offset in 0...whole.count + 1 {
+                    let page = try await catalog.songRecords(SongSelection(filter: filter, order: order, offset: offset, limit: 2))
+                    #expect(page == Array(whole.dropFirst(offset).prefix(2)), "\(order) \(filter) at \(offset)")
+                }
             }
         }
         #expect(all.allSatisfy { $0.artistKey == SearchKey.fold($0.song.artist) && $0.albumKey == SearchKey.fold($0.song.album) })
