@@ -108,8 +108,9 @@ public final class SubsonicService: Sendable {
             let code: SubsonicError.Code = error.status == .notFound ? .notFound : .generic
             return envelope(nil, error: SubsonicError(code, "\(error)"), format: format)
         } catch {
-            logger.error("/rest/\(method) failed: \(error)")
-            return envelope(nil, error: SubsonicError(.generic, "internal error: \(error)"), format: format)
+            let failure = InternalFailure()
+            logger.error("\(failure.logLine("/rest/\(method)", error))")
+            return envelope(nil, error: SubsonicError(.generic, failure.description), format: format)
         }
     }
 

@@ -48,8 +48,9 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             throw APIError(error.status, Self.defaultMessage(for: error.status, request: request))
         } catch {
-            context.logger.error("\(request.method) \(request.uri.path) failed: \(error)")
-            throw APIError(.internalServerError, "internal error: \(error)")
+            let failure = InternalFailure()
+            context.logger.error("\(failure.logLine("\(request.method) \(request.uri.path)", error))")
+            throw APIError(.internalServerError, failure.description)
         }
     }
 
