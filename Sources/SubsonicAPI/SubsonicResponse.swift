@@ -1,3 +1,4 @@
+public import Catalog
 public import Foundation
 import LibraryModel
 
@@ -10,15 +11,77 @@ public enum SubsonicValue: Sendable, Equatable {
     case bool(Bool)
 }
 
+/// Where an element's fields go as they are made: an element being built, or, for the songs of a listing,
+/// the answer's bytes in its format directly (`SongEntries`): a 500-song page built as elements first and
+/// then written spent more in the tree than in writing it.
+public protocol SubsonicFields {
+    /// An attribute (XML) or field (JSON); a name is set once.
+    mutating func field(_ name: String, _ value: SubsonicValue)
+    /// A list of child elements, after the fields.
+    mutating func list(_ name: String, _ elements: [SubsonicElement])
+}
+
+extension SubsonicFields {
+    /// Sets an attribute; nil leaves it out.
+    public mutating func set(_ name: String, _ value: String?) {
+        if let value { field(name, .string(value)) }
+    }
+
+    public mutating func set(_ name: String, _ value: Int?) {
+        if let value { field(name, .int(value)) }
+    }
+
+    public mutating func set(_ name: String, _ value: Bool?) {
+        if let value { field(name, .bool(value)) }
+    }
+
+    public mutating func set(_ name: String, _ value: Double?) {
+        if let value { field(name, .double(value)) }
+    }
+
+    /// Times as ISO 8601 in UTC with milliseconds, as the spec's examples write them.
+    public mutating func set(_ name: String, _ value: Date?) {
+        if let value { field(name, .string(ISOTime.format(value))) }
+    }
+}
+
+/// Songs for a list of an answer, with the caller's marks (nil: no caller, no marks), kept as records until
+/// the answer is written, when each goes straight to bytes through `SubsonicShapes.songFields`.
+public struct SongEntries: Sendable, Equatable {
+    public var tracks: [TrackRecord]
+    public var marks: [String: SongMarks]?
+    /// Each entry's element name: `song`, `entry`, `child`.
+    public var name: String
+
+    public init(_ tracks: [TrackRecord], marks: [String: SongMarks]?, name: String = "song") {
+        self.tracks = tracks
+        self.marks = marks
+        self.name = name
+    }
+
+    func marks(of track: TrackRecord) -> SongMarks? { marks.map { $0[track.song.id.rawValue] ?? .empty } }
+
+    func fields(of track: TrackRecord, into sink: inout some SubsonicFields) {
+        SubsonicShapes.songFields(track, marks: marks(of: track), into: &sink)
+    }
+
+    /// The entries as elements, for callers that look into them.
+    public var elements: [SubsonicElement] {
+        tracks.map { SubsonicShapes.song($0, marks: marks(of: $0), name: name) }
+    }
+}
+
 /// One element of an answer, written once and rendered as XML or JSON. Attributes become XML attributes or
 /// JSON fields; children are single elements (JSON objects) or lists (JSON arrays even when they hold one, or
 /// none); `text` is XML text content, and `value` in JSON (a genre's name).
-public struct SubsonicElement: Sendable, Equatable {
+public struct SubsonicElement: SubsonicFields, Sendable, Equatable {
     public enum Child: Sendable, Equatable {
         case one(SubsonicElement)
         case list(name: String, [SubsonicElement])
         /// Bare values, one element each in XML (`<folder>1</folder>`), an array in JSON.
         case values(name: String, [SubsonicValue])
+        /// Songs written straight from their records.
+        case songs(name: String, SongEntries)
     }
 
     public var name: String
@@ -42,26 +105,12 @@ public struct SubsonicElement: Sendable, Equatable {
         attributes.first { $0.name == attribute }?.value
     }
 
-    /// Sets an attribute; nil leaves it out.
-    public mutating func set(_ name: String, _ value: String?) {
-        if let value { put(name, .string(value)) }
+    public mutating func field(_ name: String, _ value: SubsonicValue) {
+        put(name, value)
     }
 
-    public mutating func set(_ name: String, _ value: Int?) {
-        if let value { put(name, .int(value)) }
-    }
-
-    public mutating func set(_ name: String, _ value: Bool?) {
-        if let value { put(name, .bool(value)) }
-    }
-
-    public mutating func set(_ name: String, _ value: Double?) {
-        if let value { put(name, .double(value)) }
-    }
-
-    /// Times as ISO 8601 in UTC with milliseconds, as the spec's examples write them.
-    public mutating func set(_ name: String, _ value: Date?) {
-        if let value { put(name, .string(Self.time(value))) }
+    public mutating func list(_ name: String, _ elements: [SubsonicElement]) {
+        add(list: name, elements)
     }
 
     public mutating func add(_ child: SubsonicElement) {
@@ -70,6 +119,10 @@ public struct SubsonicElement: Sendable, Equatable {
 
     public mutating func add(list name: String, _ elements: [SubsonicElement]) {
         children.append(.list(name: name, elements))
+    }
+
+    public mutating func add(list name: String, _ songs: SongEntries) {
+        children.append(.songs(name: name, songs))
     }
 
     /// Takes `other`'s children as its own, after its own.
@@ -88,7 +141,13 @@ public struct SubsonicElement: Sendable, Equatable {
     }
 
     public func list(_ name: String) -> [SubsonicElement]? {
-        for case .list(let listName, let elements) in children where listName == name { return elements }
+        for child in children {
+            switch child {
+            case .list(let listName, let elements) where listName == name: return elements
+            case .songs(let listName, let songs) where listName == name: return songs.elements
+            default: continue
+            }
+        }
         return nil
     }
 
@@ -108,9 +167,6 @@ public struct SubsonicElement: Sendable, Equatable {
         }
     }
 
-    static func time(_ date: Date) -> String {
-        ISOTime.format(date)
-    }
 }
 
 /// What a client asked the answer to be written as: `f`, XML when absent (DSub, Clementine and Supersonic read
@@ -203,18 +259,13 @@ enum XMLWriter {
             output.append(contentsOf: namespace.utf8)
             output.append(UInt8(ascii: "\""))
         }
-        for attribute in element.attributes {
-            output.append(UInt8(ascii: " "))
-            output.append(contentsOf: attribute.name.utf8)
-            output.append(contentsOf: #"=""#.utf8)
-            appendValue(attribute.value, to: &output)
-            output.append(UInt8(ascii: "\""))
-        }
+        for attribute in element.attributes { appendAttribute(attribute.name, attribute.value, to: &output) }
         let hasContent = element.text != nil || element.children.contains { child in
             switch child {
             case .one: true
             case .list(_, let elements): !elements.isEmpty
             case .values(_, let values): !values.isEmpty
+            case .songs(_, let songs): !songs.tracks.isEmpty
             }
         }
         guard hasContent else {
@@ -227,6 +278,7 @@ enum XMLWriter {
             switch child {
             case .one(let element): append(element, to: &output)
             case .list(_, let elements): for element in elements { append(element, to: &output) }
+            case .songs(_, let songs): for track in songs.tracks { appendSong(track, of: songs, to: &output) }
             case .values(let name, let values):
                 for value in values {
                     output.append(UInt8(ascii: "<"))
@@ -242,6 +294,47 @@ enum XMLWriter {
         output.append(contentsOf: "</".utf8)
         output.append(contentsOf: element.name.utf8)
         output.append(UInt8(ascii: ">"))
+    }
+
+    /// A song from its record: its fields as attributes, then its lists as children.
+    static func appendSong(_ track: TrackRecord, of songs: SongEntries, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "<"))
+        output.append(contentsOf: songs.name.utf8)
+        var sink = Fields()
+        swap(&sink.output, &output)
+        songs.fields(of: track, into: &sink)
+        swap(&sink.output, &output)
+        guard !sink.children.isEmpty else {
+            output.append(contentsOf: "/>".utf8)
+            return
+        }
+        output.append(UInt8(ascii: ">"))
+        for child in sink.children { append(child, to: &output) }
+        output.append(contentsOf: "</".utf8)
+        output.append(contentsOf: songs.name.utf8)
+        output.append(UInt8(ascii: ">"))
+    }
+
+    /// Attributes written as they come; children kept for after the start tag.
+    struct Fields: SubsonicFields {
+        var output: [UInt8] = []
+        var children: [SubsonicElement] = []
+
+        mutating func field(_ name: String, _ value: SubsonicValue) {
+            appendAttribute(name, value, to: &output)
+        }
+
+        mutating func list(_ name: String, _ elements: [SubsonicElement]) {
+            children += elements
+        }
+    }
+
+    static func appendAttribute(_ name: String, _ value: SubsonicValue, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: " "))
+        output.append(contentsOf: name.utf8)
+        output.append(contentsOf: #"=""#.utf8)
+        appendValue(value, to: &output)
+        output.append(UInt8(ascii: "\""))
     }
 
     static func appendValue(_ value: SubsonicValue, to output: inout [UInt8]) {
@@ -299,15 +392,10 @@ enum JSONWriter {
     static func appendObject(_ element: SubsonicElement, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "{"))
         var first = true
-        // Names are this module's own (element and attribute names, never a client's text), plain
-        // identifiers with nothing to escape, so they are copied as they are: escaping each was 5% of a page.
         func key(_ name: String) {
             if !first { output.append(UInt8(ascii: ",")) }
             first = false
-            output.append(UInt8(ascii: "\""))
-            output.append(contentsOf: name.utf8)
-            output.append(UInt8(ascii: "\""))
-            output.append(UInt8(ascii: ":"))
+            appendKey(name, to: &output)
         }
         for attribute in element.attributes {
             key(attribute.name)
@@ -338,9 +426,58 @@ enum JSONWriter {
                     appendValue(value, to: &output)
                 }
                 output.append(UInt8(ascii: "]"))
+            case .songs(let name, let songs):
+                key(name)
+                output.append(UInt8(ascii: "["))
+                for (index, track) in songs.tracks.enumerated() {
+                    if index > 0 { output.append(UInt8(ascii: ",")) }
+                    var sink = Fields()
+                    swap(&sink.output, &output)
+                    sink.output.append(UInt8(ascii: "{"))
+                    songs.fields(of: track, into: &sink)
+                    sink.output.append(UInt8(ascii: "}"))
+                    swap(&sink.output, &output)
+                }
+                output.append(UInt8(ascii: "]"))
             }
         }
         output.append(UInt8(ascii: "}"))
+    }
+
+    /// An object's members written as they come, for songs written from their records.
+    struct Fields: SubsonicFields {
+        var output: [UInt8] = []
+        private var first = true
+
+        private mutating func key(_ name: String) {
+            if !first { output.append(UInt8(ascii: ",")) }
+            first = false
+            appendKey(name, to: &output)
+        }
+
+        mutating func field(_ name: String, _ value: SubsonicValue) {
+            key(name)
+            appendValue(value, to: &output)
+        }
+
+        mutating func list(_ name: String, _ elements: [SubsonicElement]) {
+            key(name)
+            output.append(UInt8(ascii: "["))
+            for (index, element) in elements.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                appendObject(element, to: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        }
+    }
+
+    /// `"name":`. Names are this module's own (element and attribute names, never a client's text), plain
+    /// identifiers with nothing to escape, so they are copied as they are: escaping each was 5% of a page.
+    static func appendKey(_ name: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        output.append(contentsOf: name.utf8)
+        output.append(UInt8(ascii: "\""))
+        output.append(UInt8(ascii: ":"))
     }
 
     static func appendValue(_ value: SubsonicValue, to output: inout [UInt8]) {

@@ -74,7 +74,7 @@ extension SubsonicService {
 
     func getSong(_ call: SubsonicCall) async throws -> SubsonicReply {
         let id = try call.parameters.required("id")
-        guard let song = try await songs(SongSelection(ids: [id], limit: 1), for: call.listener).first else {
+        guard let song = try await songs(SongSelection(ids: [id], limit: 1), for: call.listener).elements.first else {
             throw SubsonicError.notFound("Song \(id.prefix(140))")
         }
         return .element(song)
@@ -120,7 +120,7 @@ extension SubsonicService {
     }
 
     /// An album's songs, in title order (the order its tracks are numbered in).
-    func albumSongs(_ album: AlbumIndex.Album, for listener: UserRecord?, name: String = "song") async throws(SubsonicError) -> [SubsonicElement] {
+    func albumSongs(_ album: AlbumIndex.Album, for listener: UserRecord?, name: String = "song") async throws(SubsonicError) -> SongEntries {
         var filter = SongFilter()
         filter.artistKey = album.summary.artistKey
         filter.albumKey = album.summary.albumKey
@@ -128,19 +128,20 @@ extension SubsonicService {
     }
 
     /// Songs as `Child` elements, with the listener's marks.
-    func songs(_ selection: SongSelection, for listener: UserRecord?, name: String = "song") async throws(SubsonicError) -> [SubsonicElement] {
+    func songs(_ selection: SongSelection, for listener: UserRecord?, name: String = "song") async throws(SubsonicError) -> SongEntries {
         let tracks = try await catalogCall { () async throws(CatalogError) in try await catalog.songRecords(selection) }
         return try await elements(tracks, for: listener, name: name)
     }
 
-    func elements(_ tracks: [TrackRecord], for listener: UserRecord?, name: String = "song") async throws(SubsonicError) -> [SubsonicElement] {
+    func elements(_ tracks: [TrackRecord], for listener: UserRecord?, name: String = "song") async throws(SubsonicError) -> SongEntries {
+        guard let listener else { return SongEntries(tracks, marks: nil, name: name) }
         var marks: [String: SongMarks] = [:]
-        if let listener, !tracks.isEmpty {
+        if !tracks.isEmpty {
             marks = try await catalogCall { () async throws(CatalogError) in
                 try await catalog.marks(userID: listener.id, songIDs: tracks.map(\.song.id.rawValue))
             }
         }
-        return tracks.map { SubsonicShapes.song($0, marks: listener == nil ? nil : marks[$0.song.id.rawValue] ?? .empty, name: name) }
+        return SongEntries(tracks, marks: marks, name: name)
     }
 
     /// Songs by id, in the order given, read in batches the catalog takes.

@@ -172,7 +172,7 @@ extension SubsonicService {
         var seed = id
         let snapshot = try await albums.current()
         let album = snapshot.album(id) ?? snapshot.artist(id).flatMap { $0.albumIDs.first }.flatMap(snapshot.album)
-        if let album { seed = try await albumSongs(album, for: nil).first.flatMap { $0["id"] }.flatMap(Self.text) ?? id }
+        if let album { seed = try await albumSongs(album, for: nil).tracks.first?.song.id.rawValue ?? id }
         var list = SubsonicElement(name)
         let ids = await backend.similarSongs(to: seed, for: listener, count: count)
         list.add(list: "song", try await elements(try await tracks(ids: ids), for: listener))
@@ -199,10 +199,6 @@ extension SubsonicService {
 
     func genre(named name: String) async throws(SubsonicError) -> Int? {
         try await catalogCall { () async throws(CatalogError) in try await catalog.genre(for: .name(name), create: false) }?.genreid
-    }
-
-    static func text(_ value: SubsonicValue) -> String? {
-        if case .string(let text) = value { text } else { nil }
     }
 
     /// Albums all of whose songs the listener starred, with when the last of them was.

@@ -23,7 +23,7 @@ extension SubsonicService {
         // Artist keys are folded names already, and albums carry theirs with their artist's.
         let artists = Array(snapshot.artists.lazy.filter { matches($0.key) }.dropFirst(artistPage.offset).prefix(artistPage.count))
         let albums = Array(snapshot.albums.lazy.filter { matches($0.searchText) }.dropFirst(albumPage.offset).prefix(albumPage.count))
-        var songs: [SubsonicElement] = []
+        var songs = SongEntries([], marks: nil)
         if songPage.count > 0 {
             let selection = SongSelection(
                 filter: SongFilter(search: words.joined(separator: " ")), offset: songPage.offset, limit: songPage.count)

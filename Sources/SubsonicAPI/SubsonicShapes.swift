@@ -8,9 +8,15 @@ import LibraryModel
 enum SubsonicShapes {
     /// A song as a `Child`. `marks` are the caller's, when read.
     static func song(_ track: TrackRecord, marks: SongMarks?, name: String = "song") -> SubsonicElement {
+        var element = SubsonicElement(name)
+        songFields(track, marks: marks, into: &element)
+        return element
+    }
+
+    /// A song's fields, into an element or straight into an answer's bytes (`SongEntries`).
+    static func songFields(_ track: TrackRecord, marks: SongMarks?, into element: inout some SubsonicFields) {
         let song = track.song
         let albumID = SubsonicIDs.album(artistKey: track.artistKey, albumKey: track.albumKey)
-        var element = SubsonicElement(name)
         element.set("id", song.id.rawValue)
         element.set("parent", albumID)
         element.set("isDir", false)
@@ -45,8 +51,7 @@ enum SubsonicShapes {
         }
         var genre = SubsonicElement("genres")
         genre.set("name", song.genreName)
-        element.add(list: "genres", [genre])
-        return element
+        element.list("genres", [genre])
     }
 
     /// `Artist/Album/Title.mp3`, relative, with no `/` taken from the tags (DSub reads a `/` as a folder).

@@ -1,4 +1,6 @@
+import Catalog
 import Foundation
+import LibraryModel
 @testable import SubsonicAPI
 import Testing
 
@@ -123,6 +125,33 @@ struct SubsonicUnitTests {
             output = []
             XMLWriter.appendEscaped(text, to: &output)
             #expect(String(decoding: output, as: UTF8.self) == written)
+        }
+    }
+
+    @Test("songs written straight from their records are the bytes their elements render, in XML and JSON, marks or none")
+    func songsStraightFromRecords() throws {
+        let tracks = try (0..<3).map { index in
+            TrackRecord(
+                song: SongRecord(
+                    id: try BundleID(validating: "song-\(index)"), title: index == 1 ? "A/B <&> \"é\"" : "Title \(index)", album: "Album",
+                    artist: "Beyoncé", genreID: 1, genreName: "Pop", year: index == 2 ? nil : 2016,
+                    audioKey: try ObjectKey(validating: "song-\(index).mp3"), coverKey: index == 0 ? nil : try ObjectKey(validating: "song-\(index).jpg"),
+                    duration: 181.5, size: 2_880_991, bitrate: 128, sampleRate: 44_100, channels: 2, metadataETag: "m", audioETag: "a",
+                    coverETag: nil, createdAt: Date(timeIntervalSince1970: 1_780_000_000.25), updatedAt: Date(timeIntervalSince1970: 1_780_000_000.25)),
+                track: index + 1)
+        }
+        let marks = ["song-1": SongMarks(likedAt: Date(timeIntervalSince1970: 1_780_000_100), rating: 4, plays: 3, lastPlayed: Date(timeIntervalSince1970: 1_780_000_200))]
+        for songMarks in [nil, marks] {
+            let entries = SongEntries(tracks, marks: songMarks)
+            var straight = SubsonicElement("searchResult3")
+            straight.add(list: "song", entries)
+            var built = SubsonicElement("searchResult3")
+            built.add(list: "song", entries.elements)
+            for format in [SubsonicFormat.xml, .json] {
+                let one = SubsonicEnvelope.render(straight, format: format, serverVersion: "v")
+                #expect(one == SubsonicEnvelope.render(built, format: format, serverVersion: "v"), "\(format) \(songMarks == nil ? "without" : "with") marks")
+            }
+            #expect(straight.list("song") == entries.elements)
         }
     }
 
