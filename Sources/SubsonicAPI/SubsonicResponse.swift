@@ -232,7 +232,10 @@ public enum SubsonicEnvelope {
             if payload.name == SubsonicElement.bareListMarker { root.adoptChildren(of: payload) } else { root.add(payload) }
         }
         var output: [UInt8] = []
-        output.reserveCapacity(512)
+        // Songs are most of a large answer, at about 600 bytes each: reserved once, not grown by doubling.
+        output.reserveCapacity(512 + 640 * (payload?.children.reduce(0) { total, child in
+            if case .songs(_, let songs) = child { total + songs.tracks.count } else { total }
+        } ?? 0))
         switch format {
         case .xml:
             output.append(contentsOf: #"<?xml version="1.0" encoding="UTF-8"?>"#.utf8)
@@ -331,7 +334,7 @@ enum XMLWriter {
 
     static func appendAttribute(_ name: String, _ value: SubsonicValue, to output: inout [UInt8]) {
         output.append(UInt8(ascii: " "))
-        output.append(contentsOf: name.utf8)
+        appendName(name, to: &output)
         output.append(contentsOf: #"=""#.utf8)
         appendValue(value, to: &output)
         output.append(UInt8(ascii: "\""))
@@ -475,7 +478,7 @@ enum JSONWriter {
     /// identifiers with nothing to escape, so they are copied as they are: escaping each was 5% of a page.
     static func appendKey(_ name: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        output.append(contentsOf: name.utf8)
+        appendName(name, to: &output)
         output.append(UInt8(ascii: "\""))
         output.append(UInt8(ascii: ":"))
     }
@@ -495,4 +498,10 @@ enum JSONWriter {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
         return String(value)
     }
+}
+
+/// A name's bytes, copied whole (appending a `String.UTF8View` goes byte by byte).
+func appendName(_ name: String, to output: inout [UInt8]) {
+    var name = name
+    name.withUTF8 { output.append(contentsOf: $0) }
 }
