@@ -93,6 +93,27 @@ public struct BundleMetadata: Hashable, Sendable {
         return Data(output)
     }
 
+    /// Text from an MP3's ID3 tag held to the limits the JSON is held to: control characters become spaces,
+    /// surrounding white space goes, and text past `limit` scalars is cut at a character's end. nil when
+    /// nothing is left. A tag is not refused as a JSON is: the song is listed with what can be kept.
+    public static func clampedTagText(_ raw: String?, limit: Int = maximumTextLength) -> String? {
+        guard let raw else { return nil }
+        var scalars = String.UnicodeScalarView()
+        for scalar in raw.unicodeScalars { scalars.append(scalar.properties.generalCategory == .control ? " " : scalar) }
+        var text = String(scalars).trimmingWhitespace()
+        if text.unicodeScalars.count > limit {
+            var kept = 0
+            var end = text.startIndex
+            for index in text.indices {
+                kept += text[index].unicodeScalars.count
+                guard kept <= limit else { break }
+                end = text.index(after: index)
+            }
+            text = String(text[..<end]).trimmingWhitespace()
+        }
+        return text.isEmpty ? nil : text
+    }
+
     // MARK: Field validation
 
     private static func text(_ value: JSONValue?, field: String, allowEmpty: Bool) throws(MetadataError) -> String? {

@@ -127,6 +127,13 @@ public struct ID3Tags: Hashable, Sendable {
         return cleaned(String(rest)) ?? indexed
     }
 
+    /// Whether `name` is one of ID3v1's genres (any case): the only tag genres that may add a genre to a
+    /// catalog, so a pile of odd files cannot add a row per distinct string.
+    public static func isStandardGenre(_ name: String) -> Bool {
+        let lowered = name.lowercased()
+        return standardGenres.contains { $0.lowercased() == lowered }
+    }
+
     /// The 80 genres of the ID3v1 specification, by index.
     static let standardGenres = [
         "Blues", "Classic Rock", "Country", "Dance", "Disco", "Funk", "Grunge", "Hip-Hop", "Jazz", "Metal",

@@ -94,6 +94,28 @@ struct BadBundleTests {
         }
     }
 
+    @Test("ID3 text is held to the JSON's limits; a tag's genre adds a row only when it is one of ID3v1's")
+    func id3Clamped() async throws {
+        let library = try await TestLibrary()
+        let long = String(repeating: "é", count: BundleMetadata.maximumTextLength + 300)
+        let odd = try Data(contentsOf: Fixtures.toneMP3(seconds: 0.5, tags: .init(title: long, artist: "Tab\tArtist", genre: "Weird Tag Genre 4711")))
+        let standard = try Data(contentsOf: Fixtures.toneMP3(seconds: 0.5, tags: .init(title: "Standard", genre: "Trip-Hop")))
+        try await library.live { client in
+            try await client.put("odd.json", Data("{}".utf8))
+            try await client.put("odd.mp3", odd)
+            try await client.put("standard.json", Data("{}".utf8))
+            try await client.put("standard.mp3", standard)
+            let songs = try await client.songs()
+            let clamped = try #require(songs.first { $0.id == "odd" })
+            #expect(clamped.title == String(repeating: "é", count: BundleMetadata.maximumTextLength))
+            #expect(clamped.artist == "Tab Artist")
+            #expect(clamped.genre == "Other", "an unknown tag genre lands in the fallback genre")
+            #expect(songs.first { $0.id == "standard" }?.genre == "Trip-Hop")
+            let genres = try await client.json("/genres", as: [Genre].self).map(\.genre)
+            #expect(genres.count == Genre.seeded.count + 1 && genres.contains("Trip-Hop") && !genres.contains("Weird Tag Genre 4711"))
+        }
+    }
+
     @Test("a genre given by a new name makes a new genre; a known name in any case reuses it")
     func genreByName() async throws {
         let library = try await TestLibrary()

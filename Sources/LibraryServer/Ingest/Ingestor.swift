@@ -105,20 +105,20 @@ public struct Ingestor: Sendable {
         }
 
         let tags = probe.tags
-        guard let title = metadata.title ?? tags.title else {
+        let (tagTitle, tagArtist, tagAlbum) = (BundleMetadata.clampedTagText(tags.title), BundleMetadata.clampedTagText(tags.artist), BundleMetadata.clampedTagText(tags.album))
+        guard let title = metadata.title ?? tagTitle else {
             return try await reject(id, "no title: \(jsonKey) has none and \(audioKey) has no ID3 title")
         }
-        let reference = metadata.genre ?? tags.genre.map(GenreReference.name) ?? .id(Genre.fallbackID)
-        guard let genre = try await catalog.genre(for: reference, create: true) else {
-            return try await reject(id, "\(jsonKey): \(reference) does not exist; \(Self.seededGenreList)")
+        guard let genre = try await genre(of: metadata, tags: tags) else {
+            return try await reject(id, "\(jsonKey): \(metadata.genre.map { "\($0)" } ?? "its genre") does not exist; \(Self.seededGenreList)")
         }
 
         let now = Date()
         let record = SongRecord(
             id: id,
             title: title,
-            album: metadata.album ?? tags.album ?? "",
-            artist: metadata.artist ?? tags.artist ?? "",
+            album: metadata.album ?? tagAlbum ?? "",
+            artist: metadata.artist ?? tagArtist ?? "",
             genreID: genre.genreid,
             genreName: genre.genre,
             year: metadata.year ?? tags.year,
@@ -144,6 +144,18 @@ public struct Ingestor: Sendable {
             return Outcome(state: .ingested, reason: warning, changed: true)
         }
         return Outcome(state: .ingested, reason: nil, changed: true)
+    }
+
+    /// The JSON's genre (a new name makes a genre, as the original's bundles do), else the tag's: a known
+    /// name, or one of ID3v1's own, and otherwise the fallback genre, so odd tags add no rows.
+    private func genre(of metadata: BundleMetadata, tags: ID3Tags) async throws(CatalogError) -> Genre? {
+        if let reference = metadata.genre { return try await catalog.genre(for: reference, create: true) }
+        if let name = BundleMetadata.clampedTagText(tags.genre, limit: BundleMetadata.maximumGenreNameLength),
+            let genre = try await catalog.genre(for: .name(name), create: ID3Tags.isStandardGenre(name))
+        {
+            return genre
+        }
+        return try await catalog.genre(for: .id(Genre.fallbackID), create: true)
     }
 
     /// Why a cover cannot be shown (not an image, damaged, too big); nil when it can. Decoded whole, as

@@ -70,8 +70,10 @@ struct ImportCommand: AsyncParsableCommand {
     /// The bundle an MP3 becomes: id from artist and title (else the file name), unique within this import.
     static func bundle(for path: String, tags: ID3Tags, avoiding used: Set<BundleID>) -> ImportedBundle {
         let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-        let title = tags.title ?? stem
-        let base = BundleID.slug([tags.artist, title].compactMap { $0 }.joined(separator: " ")) ?? BundleID.slug(stem)
+        // Held to the JSON's limits, so the bundle written is one the service takes.
+        let (artist, album) = (BundleMetadata.clampedTagText(tags.artist), BundleMetadata.clampedTagText(tags.album))
+        let title = BundleMetadata.clampedTagText(tags.title) ?? BundleMetadata.clampedTagText(stem) ?? "Untitled"
+        let base = BundleID.slug([artist, title].compactMap { $0 }.joined(separator: " ")) ?? BundleID.slug(stem)
             ?? BundleID.slug("track")!
         var id = base
         var counter = 2
@@ -81,9 +83,9 @@ struct ImportCommand: AsyncParsableCommand {
         }
         let metadata = BundleMetadata(
             title: title,
-            album: tags.album,
-            artist: tags.artist,
-            genre: tags.genre.map(GenreReference.name),
+            album: album,
+            artist: artist,
+            genre: BundleMetadata.clampedTagText(tags.genre, limit: BundleMetadata.maximumGenreNameLength).map(GenreReference.name),
             year: tags.year
         )
         return ImportedBundle(id: id, metadata: metadata, cover: tags.picture)
