@@ -58,7 +58,9 @@ public struct LibraryClient: Sendable {
     private func listing<Row: Sendable>(
         _ query: SongQuery, rows: (TransferResponse) throws(APIClientError) -> [Row]
     ) async throws(APIClientError) -> Listing<Row> {
-        let response = try await send(TransferRequest(url: server + APIPath.songs + Self.queryString(query.parameters), headers: headers()))
+        // A whole library is the one answer past the default limit: 220 MB at a million songs.
+        let response = try await send(
+            TransferRequest(url: server + APIPath.songs + Self.queryString(query.parameters), headers: headers(), maximumBodyBytes: Self.largestListing))
         return Listing(
             rows: try rows(response), position: response.header(APIPath.changesPositionHeader).flatMap { Int($0) },
             catalog: response.header(APIPath.catalogIdentityHeader))
@@ -157,6 +159,9 @@ public struct LibraryClient: Sendable {
     }
 
     // MARK: Plumbing
+
+    /// 2 GiB: ten million songs' listing, and a bound on what a server can make the player hold.
+    static let largestListing = 2 << 30
 
     func headers() -> [(name: String, value: String)] {
         var headers = Self.commonHeaders

@@ -16,6 +16,9 @@ final class EasyTransfer {
     private var upload: UploadSource?
     private var responseHeaders: [(name: String, value: String)] = []
     private var responseBody: [UInt8] = []
+    /// A body kept in memory stops here (`TransferRequest.maximumBodyBytes`); streams are the receiver's to bound.
+    private let maximumBodyBytes: Int
+    private var bodyTooLarge = false
     private var finished = false
 
     init(request: TransferRequest, delivery: CurlSession.Delivery) throws(TransferError) {
@@ -25,6 +28,7 @@ final class EasyTransfer {
         self.easy = easy
         self.url = request.url
         self.delivery = delivery
+        self.maximumBodyBytes = request.maximumBodyBytes
         errorBuffer.initialize(to: 0)
         // On failure, deinit (which runs for a fully initialised object) releases the handle.
         try configure(for: request)
@@ -106,6 +110,10 @@ final class EasyTransfer {
             finish(.failure(failure))
             return
         }
+        if bodyTooLarge {
+            finish(.failure(.tooLarge(url: url, limit: maximumBodyBytes)))
+            return
+        }
         guard code == CURLE_OK else {
             let detail = String(cString: errorBuffer)
             let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
@@ -161,6 +169,11 @@ final class EasyTransfer {
     /// Returns how many bytes were taken, or libcurl's pause value.
     fileprivate func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Int {
         guard case .stream(let receiver) = delivery else {
+            guard bytes.count <= maximumBodyBytes - responseBody.count else {
+                // Taking fewer bytes than offered makes libcurl end the transfer with a write error.
+                bodyTooLarge = true
+                return 0
+            }
             responseBody.append(contentsOf: bytes)
             return bytes.count
         }

@@ -27,6 +27,11 @@ public struct TransferRequest: Sendable {
     public var followRedirects: Bool
     /// Ask for the body from this byte on (`Range: bytes=N-`; also honoured for file URLs).
     public var rangeStart: Int?
+    /// The most of a body `perform` keeps in memory; a larger one ends the transfer with `.tooLarge`, so a
+    /// broken or hostile server cannot fill the player's memory. Streams are not held to it.
+    public var maximumBodyBytes: Int
+    /// 64 MiB: far above any answer but a whole library's listing, which asks for more.
+    public static let defaultMaximumBodyBytes = 64 << 20
 
     public init(
         _ method: Method = .get,
@@ -36,7 +41,8 @@ public struct TransferRequest: Sendable {
         connectTimeout: Duration = .seconds(5),
         stallTimeout: Duration = .seconds(30),
         followRedirects: Bool = true,
-        rangeStart: Int? = nil
+        rangeStart: Int? = nil,
+        maximumBodyBytes: Int = TransferRequest.defaultMaximumBodyBytes
     ) {
         self.method = method
         self.url = url
@@ -46,6 +52,7 @@ public struct TransferRequest: Sendable {
         self.stallTimeout = stallTimeout
         self.followRedirects = followRedirects
         self.rangeStart = rangeStart
+        self.maximumBodyBytes = maximumBodyBytes
     }
 }
 
@@ -81,6 +88,8 @@ public enum TransferError: Error, Hashable, Sendable, CustomStringConvertible {
     case cancelled(url: String)
     /// The session was shut down.
     case sessionClosed
+    /// The body was larger than the request allowed (`TransferRequest.maximumBodyBytes`).
+    case tooLarge(url: String, limit: Int)
 
     public var description: String {
         switch self {
@@ -88,6 +97,7 @@ public enum TransferError: Error, Hashable, Sendable, CustomStringConvertible {
         case .unreadableFile(let path, let errno): "cannot read \(path): \(SystemErrorText.describe(errno))"
         case .cancelled(let url): "\(url): cancelled"
         case .sessionClosed: "the HTTP session was closed"
+        case .tooLarge(let url, let limit): "\(url): the answer is larger than the \(limit >> 20) MiB allowed for it"
         }
     }
 
