@@ -214,18 +214,17 @@ final class NetworkSource: ByteSource, @unchecked Sendable {
         let disposition = state.withLock { state -> StreamDisposition in
             guard state.generation == connection.generation else { return .abort }
             if case .failed = state.phase { return .abort }
-            var bytes = bytes
-            if state.skip > 0 {
-                let dropped = min(state.skip, bytes.count)
-                state.skip -= dropped
-                bytes = UnsafeRawBufferPointer(rebasing: bytes[dropped...])
-            }
-            guard state.ring.freeSpace >= bytes.count else {
+            // What to drop is decided before whether there is room: a paused transfer is handed the same
+            // bytes again, so dropping part of them before pausing let bytes meant to be dropped in.
+            let dropped = min(state.skip, bytes.count)
+            let kept = UnsafeRawBufferPointer(rebasing: bytes[dropped...])
+            guard state.ring.freeSpace >= kept.count else {
                 state.paused = true
                 return .pause
             }
-            state.ring.write(bytes)
-            state.appendOffset += bytes.count
+            state.skip -= dropped
+            state.ring.write(kept)
+            state.appendOffset += kept.count
             state.failedAttempts = 0
             return .accepted
         }
