@@ -16,6 +16,11 @@ public final class PulseAudioServer: Sendable {
 
     private var pidFile: URL { runtimeDirectory.appendingPathComponent("pulse/pid") }
 
+    /// The daemon's process id, from its pid file (to stop and continue it: a server that stops answering).
+    public var daemonPID: Int32? {
+        (try? String(contentsOf: pidFile, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
     /// One server for the whole test process, started on first use. Its address is also put into this
     /// process's environment, so in-process players reach it.
     public static let shared: Result<PulseAudioServer, Fixtures.FixtureError> = {

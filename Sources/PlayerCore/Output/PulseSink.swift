@@ -40,8 +40,11 @@ final class PulseSink: AudioSink {
     /// What must be queued before the server starts (or restarts after running dry): the first sound need
     /// not wait for the whole buffer to fill.
     static let startMilliseconds = 100
+    /// How long a new stream may take to become ready: a server answers in milliseconds.
+    static let streamReadyTimeout: Duration = .seconds(5)
 
-    init(wake: @escaping @Sendable () -> Void) throws(OutputError) {
+    /// `server` is libpulse's server string; nil takes `PULSE_SERVER` and the client configuration.
+    init(wake: @escaping @Sendable () -> Void, server: String? = nil) throws(OutputError) {
         guard let mainloop = pa_threaded_mainloop_new() else { throw .pulseFailed(operation: "start", reason: "out of memory") }
         self.mainloop = mainloop
         callbacks = Callbacks(wake: wake, mainloop: mainloop)
@@ -52,7 +55,7 @@ final class PulseSink: AudioSink {
         self.context = context
         let userdata = Unmanaged.passUnretained(callbacks).toOpaque()
         pa_context_set_state_callback(context, contextStateChanged, userdata)
-        guard pa_context_connect(context, nil, PA_CONTEXT_NOAUTOSPAWN, nil) >= 0 else {
+        guard pa_context_connect(context, server, PA_CONTEXT_NOAUTOSPAWN, nil) >= 0 else {
             let reason = Self.errorText(context)
             pa_context_unref(context)
             pa_threaded_mainloop_free(mainloop)
@@ -114,15 +117,23 @@ final class PulseSink: AudioSink {
             pa_stream_unref(stream)
             throw .pulseFailed(operation: "connecting a stream", reason: Self.errorText(context))
         }
+        // Polled with the lock let go between looks, not waited for: a server that stops answering (stopped,
+        // wedged) would otherwise hold the player here for good.
+        let deadline = ContinuousClock.now + Self.streamReadyTimeout
         while true {
             let state = pa_stream_get_state(stream)
             if state == PA_STREAM_READY { break }
-            if state == PA_STREAM_FAILED || state == PA_STREAM_TERMINATED {
-                let reason = Self.errorText(context)
-                pa_stream_unref(stream)
-                throw .pulseFailed(operation: "opening a \(requested) stream", reason: reason)
+            let failed = state == PA_STREAM_FAILED || state == PA_STREAM_TERMINATED
+            guard failed || ContinuousClock.now >= deadline else {
+                pa_threaded_mainloop_unlock(mainloop)
+                OSThread.sleep(for: .milliseconds(2))
+                pa_threaded_mainloop_lock(mainloop)
+                continue
             }
-            pa_threaded_mainloop_wait(mainloop)
+            let reason = failed ? Self.errorText(context) : "the sound server did not make the stream ready within \(Self.streamReadyTimeout)"
+            if !failed { pa_stream_disconnect(stream) }
+            pa_stream_unref(stream)
+            throw .pulseFailed(operation: "opening a \(requested) stream", reason: reason)
         }
         self.stream = stream
         format = requested
