@@ -139,6 +139,18 @@ struct ReducerTests {
         #expect(state.reduce(.libraryFailed("no answer")).contains { if case .loadLibrary = $0 { true } else { false } })
     }
 
+    @Test("failures while a library retry waits start no second retry; once it fetches, the next failure may")
+    func oneRetryAtATime() {
+        var state = Fixture.state()
+        func retries(_ effects: [Effect]) -> Int { effects.filter { if case .loadLibrary = $0 { true } else { false } }.count }
+        #expect(retries(state.reduce(.libraryFailed("no answer"))) == 1)
+        #expect(retries(state.reduce(.serviceLost("stopped answering"))) == 0, "the health watch")
+        #expect(retries(state.reduce(.libraryFailed("no answer"))) == 0, "the change follower's full sync")
+        #expect(state.message?.text.contains("retrying") == true)
+        _ = state.reduce(.libraryRetryStarted)
+        #expect(retries(state.reduce(.libraryFailed("still no answer"))) == 1)
+    }
+
     @Test("a server that ignores ranges is said once on the status line, not as an error")
     func rangesIgnored() {
         var state = Fixture.state()

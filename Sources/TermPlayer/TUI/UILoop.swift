@@ -200,6 +200,7 @@ final class UILoop: @unchecked Sendable {  // the state is only touched on the l
         case .loadLibrary(let delay):
             Task { [inbox, follower, fetchWhole] in
                 try? await Task.sleep(for: delay)
+                inbox.post(.libraryRetryStarted)
                 Self.post(await fetchWhole(), to: inbox, follower: follower)
             }
         case .play(let songs, let index): player.play(songs.map(playable), startingAt: index)

@@ -87,6 +87,9 @@ public struct AppState: Sendable, Equatable {
     public var loadState = LoadState.loading
     /// A library has arrived once: losing the service then keeps it on screen rather than fetching it again.
     var hasLibrary = false
+    /// A retry of the whole library is waiting for its time: further failures (the health watch, the change
+    /// follower's full syncs) do not start another, so a flapping service never multiplies whole fetches.
+    var libraryRetryPending = false
     /// Where the library comes from, for the title bar.
     public var serverName: String
 

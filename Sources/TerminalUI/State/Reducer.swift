@@ -14,6 +14,8 @@ public enum Action: Sendable {
     /// The server answered and refused (a wrong password, not a music server): asking again would only
     /// be refused again, and a Subsonic server counts every wrong password toward locking the account.
     case libraryRefused(String)
+    /// The retry `loadLibrary` asked for is fetching now: a failure after this may schedule the next one.
+    case libraryRetryStarted
     case player(PlayerSnapshot)
     case playerEvent(PlayerEvent)
     /// A line for the status bar from an effect (the demo loaded, a keymap file was wrong…).
@@ -220,7 +222,12 @@ extension AppState {
         case .libraryFailed(let reason):
             loadState = .failed(reason)
             message = StatusMessage("\(reason) — retrying every \(Self.retryDelay.components.seconds) s", isError: true)
+            guard !libraryRetryPending else { return [] }
+            libraryRetryPending = true
             return [.loadLibrary(after: Self.retryDelay)]
+        case .libraryRetryStarted:
+            libraryRetryPending = false
+            return []
         case .libraryRefused(let reason):
             loadState = .failed(reason)
             message = StatusMessage(reason, isError: true)
