@@ -393,84 +393,63 @@ enum JSONWriter {
     }
 
     static func appendObject(_ element: SubsonicElement, to output: inout [UInt8]) {
-        output.append(UInt8(ascii: "{"))
-        var first = true
-        func key(_ name: String) {
-            if !first { output.append(UInt8(ascii: ",")) }
-            first = false
-            appendKey(name, to: &output)
-        }
-        for attribute in element.attributes {
-            key(attribute.name)
-            appendValue(attribute.value, to: &output)
-        }
-        if let text = element.text {
-            key("value")
-            JSONText.appendString(text, to: &output)
-        }
+        var object = Fields()
+        swap(&object.output, &output)
+        object.output.append(UInt8(ascii: "{"))
+        for attribute in element.attributes { object.field(attribute.name, attribute.value) }
+        if let text = element.text { object.field("value", .string(text)) }
         for child in element.children {
             switch child {
-            case .one(let element):
-                key(element.name)
-                appendObject(element, to: &output)
-            case .list(let name, let elements):
-                key(name)
-                output.append(UInt8(ascii: "["))
-                for (index, element) in elements.enumerated() {
-                    if index > 0 { output.append(UInt8(ascii: ",")) }
-                    appendObject(element, to: &output)
-                }
-                output.append(UInt8(ascii: "]"))
-            case .values(let name, let values):
-                key(name)
-                output.append(UInt8(ascii: "["))
-                for (index, value) in values.enumerated() {
-                    if index > 0 { output.append(UInt8(ascii: ",")) }
-                    appendValue(value, to: &output)
-                }
-                output.append(UInt8(ascii: "]"))
+            case .one(let element): object.member(element.name) { appendObject(element, to: &$0) }
+            case .list(let name, let elements): object.list(name, elements)
+            case .values(let name, let values): object.member(name) { appendArray(values, to: &$0, appendValue) }
             case .songs(let name, let songs):
-                key(name)
-                output.append(UInt8(ascii: "["))
-                for (index, track) in songs.tracks.enumerated() {
-                    if index > 0 { output.append(UInt8(ascii: ",")) }
-                    var sink = Fields()
-                    swap(&sink.output, &output)
-                    sink.output.append(UInt8(ascii: "{"))
-                    songs.fields(of: track, into: &sink)
-                    sink.output.append(UInt8(ascii: "}"))
-                    swap(&sink.output, &output)
-                }
-                output.append(UInt8(ascii: "]"))
+                object.member(name) { output in appendArray(songs.tracks, to: &output) { appendSong($0, of: songs, to: &$1) } }
             }
         }
-        output.append(UInt8(ascii: "}"))
+        object.output.append(UInt8(ascii: "}"))
+        swap(&object.output, &output)
     }
 
-    /// An object's members written as they come, for songs written from their records.
+    /// A song from its record, its fields written as they come.
+    static func appendSong(_ track: TrackRecord, of songs: SongEntries, to output: inout [UInt8]) {
+        var song = Fields()
+        swap(&song.output, &output)
+        song.output.append(UInt8(ascii: "{"))
+        songs.fields(of: track, into: &song)
+        song.output.append(UInt8(ascii: "}"))
+        swap(&song.output, &output)
+    }
+
+    /// `[a,b,…]`, each item written by `write`.
+    static func appendArray<Item>(_ items: [Item], to output: inout [UInt8], _ write: (Item, inout [UInt8]) -> Void) {
+        output.append(UInt8(ascii: "["))
+        for (index, item) in items.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            write(item, &output)
+        }
+        output.append(UInt8(ascii: "]"))
+    }
+
+    /// An object's members written as they come: an element's, and a song's straight from its record.
     struct Fields: SubsonicFields {
         var output: [UInt8] = []
         private var first = true
 
-        private mutating func key(_ name: String) {
+        /// `"name":` after a comma when needed, then what `write` writes.
+        mutating func member(_ name: String, _ write: (inout [UInt8]) -> Void) {
             if !first { output.append(UInt8(ascii: ",")) }
             first = false
             appendKey(name, to: &output)
+            write(&output)
         }
 
         mutating func field(_ name: String, _ value: SubsonicValue) {
-            key(name)
-            appendValue(value, to: &output)
+            member(name) { appendValue(value, to: &$0) }
         }
 
         mutating func list(_ name: String, _ elements: [SubsonicElement]) {
-            key(name)
-            output.append(UInt8(ascii: "["))
-            for (index, element) in elements.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                appendObject(element, to: &output)
-            }
-            output.append(UInt8(ascii: "]"))
+            member(name) { appendArray(elements, to: &$0, appendObject) }
         }
     }
 
