@@ -79,6 +79,9 @@ public struct ServeOptions: Sendable {
     public var listingPageSize = 1000
     /// How often recommendations look for new listening, and how soon they may rebuild again.
     public var recommendationTiming = Recommendations.Timing()
+    /// Demo bundles to load into an empty library once the server listens and before it answers anyone,
+    /// through the ingest queue like every other bundle.
+    public var demoFolder: FilePath?
 
     public init(
         library: LocalLibrary,
@@ -110,19 +113,48 @@ public struct PreparedServer: Sendable {
     public let catalogIdentity: String
     let address: String
 
-    /// Serves until the calling task is cancelled, leaving signals to the program it is embedded in (the UI).
-    public func runUntilCancelled() async throws {
-        try await application.run()
-    }
-
-    /// Serves until SIGINT or SIGTERM, then shuts down gracefully (in-flight requests and ingests finish).
-    public func run() async throws {
+    /// Serves until SIGINT or SIGTERM, then shuts down gracefully (in-flight requests and ingests finish);
+    /// without `handlingSignals`, until the calling task is cancelled, leaving signals to the program the
+    /// service is embedded in.
+    public func run(handlingSignals: Bool = true) async throws {
         do {
-            try await application.runService()
+            if handlingSignals { try await application.runService() } else { try await application.run() }
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw ServerSetupError.addressInUse(address)
         }
     }
+}
+
+extension LibraryServer {
+    /// Serves in a task of its own and returns once the server listens. A server that ends before it
+    /// listens (its port taken, say) throws why, rather than leaving the caller waiting for a port.
+    public static func startInBackground(_ options: ServeOptions, logger: Logger) async throws(ServerSetupError) -> BackgroundServer {
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let prepared = try await LibraryServer.prepare(options, logger: logger) { port in continuation.yield(port) }
+        let task = Task {
+            defer { continuation.finish() }
+            try await prepared.run(handlingSignals: false)
+        }
+        var iterator = ports.makeAsyncIterator()
+        if let port = await iterator.next() {
+            return BackgroundServer(prepared: prepared, port: port, task: task)
+        }
+        task.cancel()
+        switch await task.result {
+        case .failure(let error as ServerSetupError): throw error
+        case .failure(let error): throw .stoppedBeforeListening("\(error)")
+        case .success: throw .stoppedBeforeListening("it was stopped")
+        }
+    }
+}
+
+/// A service serving inside a process that has its own use for signals (the UI's embedded library).
+public struct BackgroundServer: Sendable {
+    public let prepared: PreparedServer
+    public let port: Int
+    fileprivate let task: Task<Void, any Error>
+
+    public func stop() { task.cancel() }
 }
 
 /// Why the service could not start.
@@ -132,6 +164,8 @@ public enum ServerSetupError: Error, CustomStringConvertible {
     case catalog(CatalogError)
     case demo(FilePath, String)
     case addressInUse(String)
+    /// The server ended before it listened, for this reason.
+    case stoppedBeforeListening(String)
     /// The options do not fit together, or one cannot be used as given.
     case configuration(String)
 
@@ -144,6 +178,7 @@ public enum ServerSetupError: Error, CustomStringConvertible {
         case .addressInUse(let address):
             "\(address) is already in use — is another `termplayer serve` running? Pick another port with --port."
         case .configuration(let problem): problem
+        case .stoppedBeforeListening(let reason): "the library service stopped before it listened: \(reason)"
         }
     }
 }
@@ -217,7 +252,10 @@ public enum LibraryServer {
             router: routes.makeRouter(),
             configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: "termplayer"),
             services: services,
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? options.port) },
+            onServerRunning: { channel in
+                if let demo = options.demoFolder { await service.loadDemoAtStart(from: demo) }
+                await onRunning(channel.localAddress?.port ?? options.port)
+            },
             logger: logger
         )
         return PreparedServer(
@@ -266,8 +304,10 @@ public enum LibraryServer {
 }
 
 extension LibraryService {
-    /// Copies the demo bundles into an empty library and ingests them, before the server answers.
-    /// Returns how many songs were added (0 when the library already had songs).
+    /// Copies the demo bundles into an empty library and ingests them through the ingest queue, so the
+    /// folder's watcher, which sees the same files land, never reconciles a bundle beside it. Returns how
+    /// many songs were added (0 when the library already had songs). The queue's workers must be running
+    /// (or start later): the serve command calls this once the server listens, before it accepts.
     public func loadDemo(from folder: FilePath) async throws(ServerSetupError) -> Int {
         do {
             guard try await catalog.songCount() == 0 else { return 0 }
@@ -294,8 +334,18 @@ extension LibraryService {
             } catch {
                 throw .demo(folder, "\(key): \(error)")
             }
-            if key.part == .audio, await ingestor.reconcile(key.bundle).state == .ingested { added += 1 }
+            if key.part == .audio, await queue.ingest(key.bundle).state == .ingested { added += 1 }
         }
         return added
+    }
+
+    /// `loadDemo` for `serve --demo`: the server is up, so a failure is logged and the service goes on.
+    func loadDemoAtStart(from folder: FilePath) async {
+        do {
+            let added = try await loadDemo(from: folder)
+            if added > 0 { logger.info("loaded \(added) demo songs from \(folder)") }
+        } catch {
+            logger.error("\(error)")
+        }
     }
 }

@@ -149,15 +149,11 @@ struct ServeCommand: AsyncParsableCommand {
             options.events = SQSEventOptions(queueURL: events, deadLetterQueueURL: deadLetterQueue, maxReceives: maxReceives)
             options.scanAtStart = rescan
         }
+        if demo { options.demoFolder = try DemoLibraryLocator.find() }
         let host = self.host
         let prepared = try await LibraryServer.prepare(options, logger: logger) { boundPort in
             // Printed (unbuffered) once the port is bound, so scripts can wait for it.
             FileHandle.standardOutput.write(Data("TermPlayer library service listening on http://\(host):\(boundPort)\n".utf8))
-        }
-        if demo {
-            let demoFolder = try DemoLibraryLocator.find()
-            let added = try await prepared.library.loadDemo(from: demoFolder)
-            if added > 0 { logger.info("loaded \(added) demo songs from \(demoFolder)") }
         }
         logger.info("library \(folder.root): \(prepared.library.bucket.description), \(prepared.library.catalog.description)")
         if let tokenFile = prepared.createdTokenFile {

@@ -7,31 +7,21 @@ import SystemPackage
 struct EmbeddedService: Sendable {
     let url: String
     /// The service's own token: the UI is the machine's owner, its local listener.
-    var token: String { prepared.token }
-    private let prepared: PreparedServer
-    private let task: Task<Void, any Error>
+    var token: String { server.prepared.token }
+    private let server: BackgroundServer
 
     /// Starts the service over `library` on 127.0.0.1, on a free port. It logs nothing: the terminal is
     /// the UI's, and problems with bundles show in `termplayer status`.
     static func start(library: LocalLibrary) async throws -> EmbeddedService {
         let logger = Logger(label: "termplayer-embedded") { _ in SwiftLogNoOpLogHandler() }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let prepared = try await LibraryServer.prepare(ServeOptions(library: library, port: 0), logger: logger) { port in
-            continuation.yield(port)
-        }
-        let task = Task { try await prepared.runUntilCancelled() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else {
-            task.cancel()
-            throw CommandFailure(message: "the embedded library service did not start")
-        }
-        return EmbeddedService(url: "http://127.0.0.1:\(port)", prepared: prepared, task: task)
+        let server = try await LibraryServer.startInBackground(ServeOptions(library: library, port: 0), logger: logger)
+        return EmbeddedService(url: "http://127.0.0.1:\(server.port)", server: server)
     }
 
     /// Adds the demo bundles when the library is empty; returns how many.
     func loadDemo() async throws -> Int {
-        try await prepared.library.loadDemo(from: try DemoLibraryLocator.find())
+        try await server.prepared.library.loadDemo(from: try DemoLibraryLocator.find())
     }
 
-    func stop() { task.cancel() }
+    func stop() { server.stop() }
 }
