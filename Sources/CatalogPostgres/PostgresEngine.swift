@@ -16,6 +16,9 @@ public final class PostgresEngine: SQLEngine {
     /// Runs the client's connection pool from `init` until `close()` (or until the engine goes away).
     private let runTask: Task<Void, Never>
     private let logger: Logger
+    private let noConnectionReason = SharedAnswer<String>()
+    /// Connections made outside the pool, for the tests that count them.
+    let directConnections = Atomic<Int>(0)
 
     /// Opens the pool's connections as it starts running (the first call, normally the migrations', is
     /// made on a connection of its own to report an unreachable server at once).
@@ -184,6 +187,7 @@ public final class PostgresEngine: SQLEngine {
     /// has none to give.
     private func connectDirectly() async throws(CatalogError) -> PostgresConnection {
         let configuration = try location.connectionConfiguration()
+        directConnections.add(1, ordering: .relaxed)
         do {
             return try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
         } catch {
@@ -191,14 +195,19 @@ public final class PostgresEngine: SQLEngine {
         }
     }
 
+    /// Why the pool had no connection to give, found by connecting once outside it. The calls that time
+    /// out together (a saturated database fails many at once) share one such connection, and its answer
+    /// stands for a connect timeout: a connection each would add a storm to the saturation.
     private func whyNoConnection() async -> String {
-        do {
-            let connection = try await connectDirectly()
-            try? await connection.close()
-            return "every pooled connection stayed busy for \(location.connectTimeout)"
-        } catch {
-            if case .unavailable(_, let reason) = error { return reason }
-            return error.description
+        await noConnectionReason.answer(keptFor: location.connectTimeout) {
+            do throws(CatalogError) {
+                let connection = try await self.connectDirectly()
+                try? await connection.close()
+                return "every pooled connection stayed busy for \(self.location.connectTimeout)"
+            } catch {
+                if case .unavailable(_, let reason) = error { return reason }
+                return error.description
+            }
         }
     }
 

@@ -162,6 +162,38 @@ struct PostgresCatalogTests {
         #expect(!message.contains("PSQLError"))
     }
 
+    @Test("calls that time out together on a busy pool share one connection made to find out why")
+    func busyPool() async throws {
+        guard var components = URLComponents(string: try await TestDatabase.create()) else { throw TestDatabase.Missing() }
+        components.query = "connect_timeout=1"
+        let engine = try PostgresEngine(url: try #require(components.string), logger: logger, maximumConnections: 1)
+        let catalog = SQLCatalog(engine: engine)
+        defer { catalog.close() }
+        try await catalog.migrate()
+        let before = engine.directConnections.load(ordering: .relaxed)
+        // The pool's one connection sleeps for 4 s while 30 calls wait 1 s for it.
+        async let sleeper = engine.fetch("SELECT pg_sleep(4)", SQLContext("sleep", table: "songs")) { _ throws(CatalogError) in 0 }
+        try await Task.sleep(for: .milliseconds(300))
+        let reasons = await withTaskGroup(of: String.self) { group in
+            for _ in 0..<30 {
+                group.addTask {
+                    do {
+                        _ = try await catalog.songCount()
+                        return "answered"
+                    } catch {
+                        return "\(error)"
+                    }
+                }
+            }
+            return await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        _ = try await sleeper
+        #expect(reasons.count == 30)
+        #expect(reasons.allSatisfy { $0.contains("every pooled connection stayed busy for 1") }, "\(reasons)")
+        // Before, each of the 30 opened its own connection to ask.
+        #expect(engine.directConnections.load(ordering: .relaxed) - before <= 2)
+    }
+
     @Test("after shutdown, calls fail as unavailable")
     func shutdown() async throws {
         let catalog = SQLCatalog(engine: try PostgresEngine(url: try await TestDatabase.create(), logger: logger))
