@@ -122,13 +122,29 @@ public struct S3Client: Sendable {
     /// Stores `body` as the object and returns what S3 now holds.
     @discardableResult
     public func put(_ key: String, body: ByteBuffer, contentType: String) async throws(AWSError) -> Object {
+        var request = request(.PUT, key, headers: [("content-type", contentType)])
+        request.body = body
+        return try await put(request, key: key, size: body.readableBytes)
+    }
+
+    /// Stores the object from `chunks`, `size` bytes in all, sent as they come: a large upload is never
+    /// in memory whole.
+    @discardableResult
+    public func put(
+        _ key: String, streaming chunks: some AsyncSequence<ByteBuffer, any Error> & Sendable, size: Int, contentType: String
+    ) async throws(AWSError) -> Object {
+        var request = request(.PUT, key, headers: [("content-type", contentType)])
+        request.unsignedStream = .stream(chunks, length: .known(Int64(size)))
+        return try await put(request, key: key, size: size)
+    }
+
+    private func put(_ request: SignedHTTPClient.Request, key: String, size: Int) async throws(AWSError) -> Object {
         let operation = "PUT s3://\(bucket)/\(key)"
-        let response = try await http.send(
-            request(.PUT, key, headers: [("content-type", contentType)], body: body), operation: operation, timeout: .minutes(10))
+        let response = try await http.send(request, operation: operation, timeout: .minutes(10))
         guard let etag = response.headers.first(name: "etag") else {
             throw .malformedResponse(operation: operation, detail: "no ETag header")
         }
-        return Object(key: key, size: body.readableBytes, etag: Self.unquoted(etag), lastModified: Date())
+        return Object(key: key, size: size, etag: Self.unquoted(etag), lastModified: Date())
     }
 
     /// Deletes the object; deleting one that is not there succeeds, as in S3.

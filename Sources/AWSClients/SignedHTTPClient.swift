@@ -16,10 +16,13 @@ public struct SignedHTTPClient: Sendable {
         public var query: [(name: String, value: String)]
         public var headers: [(name: String, value: String)]
         public var body: ByteBuffer?
+        /// Sent instead of `body`, as it is read, and signed as `UNSIGNED-PAYLOAD` (S3 accepts it): a large
+        /// upload is neither held in memory nor read a first time to be hashed.
+        public var unsignedStream: HTTPClientRequest.Body?
 
         public init(
             _ method: HTTPMethod, _ endpoint: Endpoint, path: String, query: [(name: String, value: String)] = [],
-            headers: [(name: String, value: String)] = [], body: ByteBuffer? = nil
+            headers: [(name: String, value: String)] = [], body: ByteBuffer? = nil, unsignedStream: HTTPClientRequest.Body? = nil
         ) {
             self.method = method
             self.endpoint = endpoint
@@ -27,6 +30,7 @@ public struct SignedHTTPClient: Sendable {
             self.query = query
             self.headers = headers
             self.body = body
+            self.unsignedStream = unsignedStream
         }
 
         var fullPath: String { endpoint.basePath + path }
@@ -64,16 +68,25 @@ public struct SignedHTTPClient: Sendable {
     public func send(
         _ request: Request, operation: String, timeout: TimeAmount = .seconds(30), accepting: Set<Int> = []
     ) async throws(AWSError) -> HTTPClientResponse {
-        let body = request.body.map { Array($0.readableBytesView) }
+        let payloadHash =
+            if request.unsignedStream != nil {
+                SignableRequest.unsignedPayload
+            } else {
+                request.body.map { SignableRequest.payloadHash(of: $0.readableBytesView) } ?? SignableRequest.emptyPayloadHash
+            }
         let signable = SignableRequest(
             method: request.method.rawValue, host: request.endpoint.authority, path: request.fullPath, query: request.query,
-            headers: request.headers, payloadHash: body.map(SignableRequest.payloadHash(of:)) ?? SignableRequest.emptyPayloadHash)
+            headers: request.headers, payloadHash: payloadHash)
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = request.method
         for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
         let now = Int(Date().timeIntervalSince1970)
         for (name, value) in signer.signingHeaders(for: signable, at: now) { outgoing.headers.add(name: name, value: value) }
-        if let body = request.body { outgoing.body = .bytes(body) }
+        if let stream = request.unsignedStream {
+            outgoing.body = stream
+        } else if let body = request.body {
+            outgoing.body = .bytes(body)
+        }
 
         let response: HTTPClientResponse
         do {

@@ -170,6 +170,51 @@ struct S3BucketTests {
         #expect(try await fetch(plain) == (200, "ID3 bytes"))
     }
 
+    /// The process's peak resident memory in MiB since the last `resetPeakMemory()`.
+    static func peakMemory() throws -> Int {
+        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+        let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") })
+        return try #require(Int(line.split(separator: " ").dropFirst().first ?? "")) / 1024
+    }
+
+    /// Starts `peakMemory()` over from what is resident now (writing 5 to clear_refs resets VmHWM).
+    static func resetPeakMemory() throws {
+        try "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    }
+
+    @Test("a 128 MiB upload and its download stream through S3 in a few MiB of memory", .enabled(if: TestServices.awsEndpoint != nil))
+    func streamed() async throws {
+        let (bucket, staging) = try await BucketImplementations.make("S3")
+        let staged = staging.appending("upload-large")
+        let size = 128 << 20
+        let pattern = (0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 11) }
+        #expect(FileManager.default.createFile(atPath: staged.string, contents: nil))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: staged.string))
+        for _ in 0..<(size >> 20) { handle.write(Data(pattern)) }
+        try handle.close()
+        let key = try ObjectKey(validating: "long-mix.mp3")
+
+        try Self.resetPeakMemory()
+        let before = try Self.peakMemory()
+        let stored = try await bucket.store(key, fromStagedFile: staged)
+        let upload = try Self.peakMemory() - before
+        #expect(stored.size == size)
+        // Read whole, the file was in memory three times over (the bytes, the buffer, the copy hashed).
+        #expect(upload < 48, "the upload raised the peak by \(upload) MiB")
+
+        try Self.resetPeakMemory()
+        let reset = try Self.peakMemory()
+        let sample = try await bucket.withLocalFile(key) { path -> [UInt8]? in
+            guard let file = FileHandle(forReadingAtPath: path.string) else { return nil }
+            defer { try? file.close() }
+            try? file.seek(toOffset: UInt64(size - (1 << 20)))
+            return Array(file.readData(ofLength: 1 << 20))
+        }
+        #expect(try Self.peakMemory() - reset < 48)
+        #expect(sample == pattern, "the last MiB downloaded is the last MiB uploaded")
+        try await bucket.delete(key)
+    }
+
     @Test("a server that is not there fails quickly with the operation named")
     func unreachable() async throws {
         let configuration = try AWSConfiguration(environment: TestServices.awsEnvironment(endpoint: "http://127.0.0.1:9"), service: "s3")

@@ -1,5 +1,6 @@
 public import AWSClients
 import Foundation
+import _NIOFileSystem
 public import LibraryModel
 public import NIOCore
 public import NIOPosix
@@ -130,16 +131,17 @@ public struct S3Bucket: BucketStore {
         let copy = staging.appending("s3-\(UUID().uuidString)-\(key.name)")
         defer { _ = unlink(copy.string) }
         do {
-            let file = try FileDescriptor.open(copy, .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite])
-            let found: Bool
-            do {
-                found = try await client.read(objectName(key)) { chunk in
-                    _ = try chunk.withUnsafeReadableBytes { try file.writeAll($0) }
+            // Written from the thread pool, chunk by chunk as it arrives: a blocking write here would hold
+            // one of Swift concurrency's few threads for as long as the disk takes.
+            let (client, name) = (client, objectName(key))
+            let found = try await FileSystem(threadPool: threadPool).withFileHandle(
+                forWritingAt: copy, options: .newFile(replaceExisting: true, permissions: [.ownerReadWrite])
+            ) { file in
+                var offset: Int64 = 0
+                return try await client.read(name) { chunk in
+                    try await file.write(contentsOf: chunk, toAbsoluteOffset: offset)
+                    offset += Int64(chunk.readableBytes)
                 }
-                try file.close()
-            } catch {
-                try? file.close()
-                throw error
             }
             guard found else { throw BucketError.notFound(key) }
             return try await threadPool.runIfActive { body(copy) }
@@ -152,19 +154,22 @@ public struct S3Bucket: BucketStore {
         }
     }
 
+    /// Sends the staged file as it is read from the thread pool: an upload (up to 2 GiB) is never in
+    /// memory whole.
     public func store(_ key: ObjectKey, fromStagedFile staged: FilePath) async throws(BucketError) -> ObjectInfo {
         defer { _ = unlink(staged.string) }
-        let bytes: [UInt8]
-        do throws(LocalFiles.ReadError) {
-            bytes = try LocalFiles.readWholeFile(staged, limit: Int.max)
+        let (client, name) = (client, objectName(key))
+        do {
+            let stored = try await FileSystem(threadPool: threadPool).withFileHandle(forReadingAt: staged) { file in
+                let size = try await file.info().size
+                return try await client.put(
+                    name, streaming: file.readChunks(in: 0..<size, chunkLength: .mebibytes(1)), size: Int(size), contentType: key.part.contentType)
+            }
+            return ObjectInfo(key: key, stored)
+        } catch let error as AWSError {
+            throw .s3(error)
         } catch {
             throw .storage(operation: "read staged upload", key: staged.string, underlying: "\(error)")
-        }
-        do {
-            let stored = try await client.put(objectName(key), body: ByteBuffer(bytes: bytes), contentType: key.part.contentType)
-            return ObjectInfo(key: key, stored)
-        } catch {
-            throw .s3(error)
         }
     }
 
