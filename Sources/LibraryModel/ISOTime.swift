@@ -17,9 +17,9 @@ public enum ISOTime {
         let milliseconds = (date.timeIntervalSince1970 * 1000 + 0.01).rounded(.down)
         guard milliseconds >= -12_219_292_800_000, milliseconds < 253_402_300_800_000 else { return withFractions.format(date) }
         let total = Int(milliseconds)
-        let (seconds, millisecond) = floorDivision(total, 1000)
-        let (days, secondOfDay) = floorDivision(seconds, 86_400)
-        let (year, month, day) = civil(fromDays: days)
+        let (seconds, millisecond) = CivilCalendar.floorDivision(total, 1000)
+        let (days, secondOfDay) = CivilCalendar.floorDivision(seconds, 86_400)
+        let (year, month, day) = CivilCalendar.date(daysSince1970: days)
         var text: [UInt8] = []
         text.reserveCapacity(24)
         func digits(_ value: Int, _ width: Int) {
@@ -54,23 +54,5 @@ public enum ISOTime {
         if let date = try? withoutFractions.parse(text) { return date }
         // Offsets other than Z ("+02:00") are read by the formatter that allows any time zone.
         return try? Date.ISO8601FormatStyle(timeZone: .current).parse(text)
-    }
-
-    private static func floorDivision(_ value: Int, _ divisor: Int) -> (quotient: Int, remainder: Int) {
-        let remainder = value % divisor
-        return remainder < 0 ? (value / divisor - 1, remainder + divisor) : (value / divisor, remainder)
-    }
-
-    /// The proleptic Gregorian date `days` after 1970-01-01, counted in 400-year eras of 146,097 days.
-    private static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
-        let shifted = days + 719_468  // from 0000-03-01, so a leap day ends its year
-        let era = floorDivision(shifted, 146_097).quotient
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthFromMarch = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1
-        let month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

@@ -1,3 +1,5 @@
+import LibraryModel
+
 /// Listening times as milliseconds since 1970 in UTC, to and from the ISO 8601 text the API uses.
 ///
 /// Written by hand rather than with ISO8601DateFormatter: a history export runs this once per listen, and
@@ -9,21 +11,13 @@ enum ListenTime {
 
     /// `2023-11-14T22:13:20Z`, or `2023-11-14T22:13:20.250Z` when there are milliseconds.
     static func iso(milliseconds: Int64) -> String {
-        let seconds = floorDivision(milliseconds, 1000)
-        let fraction = milliseconds - seconds * 1000
-        let days = floorDivision(seconds, 86_400)
-        let second = seconds - days * 86_400
-        let (year, month, day) = civilDate(daysSince1970: days)
+        let (seconds, fraction) = CivilCalendar.floorDivision(Int(milliseconds), 1000)
+        let (days, second) = CivilCalendar.floorDivision(seconds, 86_400)
+        let (year, month, day) = CivilCalendar.date(daysSince1970: days)
         var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
         text += "T" + pad(second / 3600, 2) + ":" + pad(second / 60 % 60, 2) + ":" + pad(second % 60, 2)
         if fraction != 0 { text += "." + pad(fraction, 3) }
         return text + "Z"
-    }
-
-    /// Rounds towards minus infinity, so times before 1970 land on the right day too.
-    private static func floorDivision(_ value: Int64, _ divisor: Int64) -> Int64 {
-        let (quotient, remainder) = value.quotientAndRemainder(dividingBy: divisor)
-        return remainder < 0 ? quotient - 1 : quotient
     }
 
     /// Reads `YYYY-MM-DDTHH:MM:SS[.fraction][Z|±HH:MM|±HHMM|±HH]` (a space for the T, a lower-case t or z
@@ -66,33 +60,10 @@ enum ListenTime {
             return nil
         }
         guard scanner.atEnd else { return nil }
-        let days = daysSince1970(year: year, month: month, day: day)
+        let days = Int64(CivilCalendar.daysSince1970(year: year, month: month, day: day))
         // A leap second (:60) reads as the last millisecond before the next minute starts.
         let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59)) - offsetMinutes * 60
         return seconds * 1000 + (second == 60 ? 999 : milliseconds)
-    }
-
-    /// Howard Hinnant's `days_from_civil`, proleptic Gregorian.
-    static func daysSince1970(year: Int, month: Int, day: Int) -> Int64 {
-        let shiftedYear = Int64(month <= 2 ? year - 1 : year)
-        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-        let yearOfEra = shiftedYear - era * 400
-        let dayOfYear = Int64((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1)
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// Howard Hinnant's `civil_from_days`.
-    private static func civilDate(daysSince1970 days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     private static func daysIn(month: Int, year: Int) -> Int {
