@@ -10,9 +10,10 @@ build_packages=(pkg-config libncursesw5-dev libmpg123-dev libpulse-dev libcurl4-
 # chromium and its driver: the browser test opens a static page on another origin against the API.
 # supysonic, a real Subsonic server the client's tests talk to (test-services.sh starts it under waitress, which the
 # package does not depend on; it brings python3-pil, which draws the test songs' cover). python3-lxml: Debian's
-# /usr/bin/python3 validates /rest's XML answers against Subsonic's XSD with it (subsonic-xsd-check.py).
+# /usr/bin/python3 validates /rest's XML answers against Subsonic's XSD with it (subsonic-xsd-check.py). openssl and
+# curl: the TLS test makes a certificate and fetches over HTTPS with it.
 test_packages=(sox libsox-fmt-mp3 lame pulseaudio pulseaudio-utils tmux python3-pip postgresql libsixel-bin
-  chromium chromium-driver supysonic python3-waitress python3-lxml)
+  chromium chromium-driver supysonic python3-waitress python3-lxml openssl curl)
 # mariadb-server: the original project's stack, rebuilt as a peer of the API (bench_original_peer.py).
 bench_packages=(mpg123 cmus tmux wrk procps mariadb-server)
 # import name=pip requirement; the S3/SQS server, the AWS SDK the tests set it up with, the template linter,

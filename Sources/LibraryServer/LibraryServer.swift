@@ -4,6 +4,8 @@ import CatalogPostgres
 import CatalogSQLite
 import Foundation
 public import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import LibraryModel
 public import Logging
 import NIOCore
@@ -82,6 +84,8 @@ public struct ServeOptions: Sendable {
     /// Demo bundles to load into an empty library once the server listens and before it answers anyone,
     /// through the ingest queue like every other bundle.
     public var demoFolder: FilePath?
+    /// Serve HTTPS with this certificate chain and key (PEM files) instead of plain HTTP.
+    public var tls: TLSFiles?
 
     public init(
         library: LocalLibrary,
@@ -246,10 +250,12 @@ public enum LibraryServer {
         }
         let accounts = Accounts(catalog: catalog, serviceToken: token, sealer: sealer, isLoopbackOnly: Self.isLoopback(options.host))
         let routes = LibraryRoutes(
-            library: service, accounts: accounts, links: try mediaLinks(options, bucket: bucket),
+            library: service, accounts: accounts, links: try mediaLinks(options, bucket: bucket, scheme: options.tls == nil ? "http" : "https"),
             fallbackHost: "\(options.host):\(options.port)", catalogIdentity: catalogIdentity, listingPageSize: options.listingPageSize)
+        let server: HTTPServerBuilder = if let tls = options.tls { try tls.serverBuilder() } else { .http1() }
         let application = Application(
             router: routes.makeRouter(),
+            server: server,
             configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port), serverName: "termplayer"),
             services: services,
             onServerRunning: { channel in
@@ -287,17 +293,17 @@ public enum LibraryServer {
         }
     }
 
-    private static func mediaLinks(_ options: ServeOptions, bucket: any BucketStore) throws(ServerSetupError) -> MediaLinks {
+    private static func mediaLinks(_ options: ServeOptions, bucket: any BucketStore, scheme: String) throws(ServerSetupError) -> MediaLinks {
         let expiry: Int?
         switch options.mediaURLs {
-        case .proxy: return MediaLinks(publicBaseURL: options.publicBaseURL)
+        case .proxy: return MediaLinks(publicBaseURL: options.publicBaseURL, scheme: scheme)
         case .presigned(let seconds): expiry = seconds
         case .publicObjects: expiry = nil
         }
         guard bucket.directURL(forKeyNamed: "probe.mp3", expires: expiry) != nil else {
             throw .configuration("\(bucket.description) has no URLs of its own; presigned and public media URLs need --storage s3://…")
         }
-        return MediaLinks(publicBaseURL: options.publicBaseURL) { keyName in
+        return MediaLinks(publicBaseURL: options.publicBaseURL, scheme: scheme) { keyName in
             bucket.directURL(forKeyNamed: keyName, expires: expiry) ?? keyName
         }
     }

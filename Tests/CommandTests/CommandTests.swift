@@ -148,6 +148,43 @@ struct CommandTests {
         }
     }
 
+    @Test("serve --tls-cert/--tls-key answers HTTPS with the certificate, links in https, and refuses bad files by name")
+    func tls() async throws {
+        let folder = try Fixtures.temporaryDirectory("tls")
+        let certificate = folder.appendingPathComponent("cert.pem").path
+        let key = folder.appendingPathComponent("key.pem").path
+        try Fixtures.run("openssl", [
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", certificate,
+            "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1",
+        ])
+        let library = folder.appendingPathComponent("library").path
+        let server = try await ServeProcess(["--library", library, "--demo", "--tls-cert", certificate, "--tls-key", key])
+        defer { server.stop() }
+        #expect(server.url.hasPrefix("https://"))
+        let listing = try Fixtures.run("curl", ["-sS", "--fail", "--cacert", certificate, server.url + "/songs"]).standardOutput
+        let songs = try JSONDecoder().decode([Song].self, from: Data(listing.utf8))
+        #expect(!songs.isEmpty)
+        #expect(songs.allSatisfy { $0.file.hasPrefix(server.url + "/media/") }, "\(songs.map(\.file))")
+        // The certificate is checked: without it curl refuses, and plain HTTP gets no answer.
+        #expect(try Fixtures.runAllowingFailure("curl", ["-sS", server.url + "/songs"]).status == 60)
+        #expect(try Fixtures.runAllowingFailure("curl", ["-sS", "-m", "5", "http://127.0.0.1:\(server.port)/songs"]).status != 0)
+        let tls12 = try Fixtures.run("curl", ["-sS", "--cacert", certificate, "--tls-max", "1.2", "-o", "/dev/null", "-w", "%{http_code}", server.url + "/healthz"])
+        #expect(tls12.standardOutput == "200")
+
+        let otherKey = folder.appendingPathComponent("other.pem").path
+        try Fixtures.run("openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", otherKey])
+        for (arguments, message) in [
+            (["--tls-cert", certificate], "--tls-cert and --tls-key go together"),
+            (["--tls-cert", folder.appendingPathComponent("missing.pem").path, "--tls-key", key], "missing.pem: no such file"),
+            (["--tls-cert", key, "--tls-key", key], "cannot read the TLS certificate"),
+            (["--tls-cert", certificate, "--tls-key", otherKey], "does not fit the certificate"),
+        ] {
+            let refused = try await TermPlayerBinary.run(["serve", "--library", library + "-refused", "--port", "0"] + arguments)
+            #expect(refused.status != 0)
+            #expect(refused.standardError.contains(message), "\(arguments): \(refused.standardError)")
+        }
+    }
+
     @Test("clear errors: no service, no token, a taken port, bad options")
     func errors() async throws {
         let noService = try await TermPlayerBinary.run(["songs", "--server", "http://127.0.0.1:9"])

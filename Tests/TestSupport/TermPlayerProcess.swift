@@ -28,7 +28,9 @@ public enum TermPlayerBinary {
 public final class ServeProcess: @unchecked Sendable {
     public let process: Process
     public let port: Int
-    public var url: String { "http://127.0.0.1:\(port)" }
+    /// "https" when the service was started with `--tls-cert`.
+    public let scheme: String
+    public var url: String { "\(scheme)://127.0.0.1:\(port)" }
     private let errorOutput: Pipe
     /// stderr, drained continuously so a chatty service never blocks on a full pipe.
     private let log = LogBuffer()
@@ -61,7 +63,7 @@ public final class ServeProcess: @unchecked Sendable {
             logDone.signal()
         }.start()
 
-        let found = Mutex<Int?>(nil)
+        let found = Mutex<(scheme: String, port: Int)?>(nil)
         let ready = DispatchSemaphore(value: 0)
         Thread {
             var buffer = Data()
@@ -70,10 +72,8 @@ public final class ServeProcess: @unchecked Sendable {
                 if chunk.isEmpty { break }
                 buffer.append(chunk)
                 let text = String(decoding: buffer, as: UTF8.self)
-                if let range = text.range(of: "listening on http://127.0.0.1:"),
-                    let port = Int(text[range.upperBound...].prefix { $0.isNumber })
-                {
-                    found.withLock { $0 = port }
+                if let match = text.firstMatch(of: /listening on (https?):\/\/127\.0\.0\.1:([0-9]+)/), let port = Int(match.output.2) {
+                    found.withLock { $0 = (String(match.output.1), port) }
                     break
                 }
             }
@@ -81,7 +81,7 @@ public final class ServeProcess: @unchecked Sendable {
         }.start()
         let seconds = Double(timeout.components.seconds)
         let started = try await Fixtures.onOwnThread { ready.wait(timeout: .now() + seconds) == .success }
-        guard started, let port = found.withLock({ $0 }) else {
+        guard started, let (scheme, port) = found.withLock({ $0 }) else {
             process.terminate()
             process.waitUntilExit()
             logDone.wait()
@@ -89,6 +89,7 @@ public final class ServeProcess: @unchecked Sendable {
             throw Fixtures.FixtureError.missing("termplayer serve did not start within \(seconds) s: \(text)")
         }
         self.port = port
+        self.scheme = scheme
     }
 
     private let stopped = Mutex<(status: Int32, log: String)?>(nil)

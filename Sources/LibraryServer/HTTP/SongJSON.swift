@@ -9,15 +9,18 @@ public struct MediaLinks: Sendable {
     public var publicBaseURL: String?
     /// Makes the bucket's own URL for a key name (presigned or public), instead of a `/media/` one.
     public var directURL: (@Sendable (_ keyName: String) -> String)?
+    /// "https" when the service itself serves TLS.
+    public var scheme: String
 
-    public init(publicBaseURL: String? = nil, directURL: (@Sendable (_ keyName: String) -> String)? = nil) {
+    public init(publicBaseURL: String? = nil, scheme: String = "http", directURL: (@Sendable (_ keyName: String) -> String)? = nil) {
         self.publicBaseURL = publicBaseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        self.scheme = scheme
         self.directURL = directURL
     }
 
     func baseURL(host: String?, fallbackHost: String) -> String {
         if let publicBaseURL { return publicBaseURL }
-        return "http://\(host ?? fallbackHost)"
+        return "\(scheme)://\(host ?? fallbackHost)"
     }
 
     func url(for key: String, base: String) -> String { directURL?(key) ?? base + APIPath.mediaPrefix + key }

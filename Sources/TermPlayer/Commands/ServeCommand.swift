@@ -65,6 +65,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Load the demo bundles into an empty library.")
     var demo = false
 
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp("Serve HTTPS with this certificate chain (PEM); needs --tls-key.", valueName: "file"))
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("The private key (PEM) of --tls-cert's certificate.", valueName: "file"))
+    var tlsKey: String?
+
     @Option(
         name: .customLong("public-url"),
         help: ArgumentHelp("The URL clients reach this service at, when behind a proxy (used in file and image URLs).", valueName: "url"))
@@ -98,6 +104,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let databaseURL, !(databaseURL.hasPrefix("postgres://") || databaseURL.hasPrefix("postgresql://")) {
             throw ValidationError("--database takes postgres://USER:PASS@HOST:PORT/DB (the SQLite catalog is the default)")
         }
+        if (tlsCertificate == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         if storage != nil, resolvedToken == nil {
             throw ValidationError("replicas sharing a bucket must share the token too: pass --token or set TERMPLAYER_TOKEN")
         }
@@ -150,10 +157,11 @@ struct ServeCommand: AsyncParsableCommand {
             options.scanAtStart = rescan
         }
         if demo { options.demoFolder = try DemoLibraryLocator.find() }
-        let host = self.host
+        if let tlsCertificate, let tlsKey { options.tls = TLSFiles(certificateChain: FilePath(tlsCertificate), privateKey: FilePath(tlsKey)) }
+        let (host, scheme) = (self.host, options.tls == nil ? "http" : "https")
         let prepared = try await LibraryServer.prepare(options, logger: logger) { boundPort in
             // Printed (unbuffered) once the port is bound, so scripts can wait for it.
-            FileHandle.standardOutput.write(Data("TermPlayer library service listening on http://\(host):\(boundPort)\n".utf8))
+            FileHandle.standardOutput.write(Data("TermPlayer library service listening on \(scheme)://\(host):\(boundPort)\n".utf8))
         }
         logger.info("library \(folder.root): \(prepared.library.bucket.description), \(prepared.library.catalog.description)")
         if let tokenFile = prepared.createdTokenFile {
