@@ -34,6 +34,9 @@ public struct APIError: HTTPResponseError, Sendable, CustomStringConvertible {
 
 /// Renders every error that escapes a route, including the router's own "no such route", as `APIError`.
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// For telling a method a path does not answer (405) from a path that is not there (404).
+    var routes = RouteMethods()
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
@@ -42,6 +45,11 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as CatalogError {
             if APIError(catalog: error).status.code >= 500 { context.logger.error("\(request.method) \(request.uri.path) failed: \(error)") }
             throw APIError(catalog: error)
+        } catch let error as HTTPError where error.status == .notFound && error.body == nil {
+            let allowed = routes.allowed(on: request.uri.path)
+            guard !allowed.isEmpty else { throw APIError(.notFound, Self.defaultMessage(for: .notFound, request: request)) }
+            let names = allowed.map(\.rawValue).joined(separator: ", ")
+            throw APIError(.methodNotAllowed, "\(request.uri.path) answers \(names), not \(request.method)", headers: [.allow: names])
         } catch let error as HTTPError {
             let message = error.body ?? Self.defaultMessage(for: error.status, request: request)
             throw APIError(error.status, message, headers: error.headers)

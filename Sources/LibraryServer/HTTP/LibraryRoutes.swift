@@ -42,7 +42,8 @@ public struct LibraryRoutes: Sendable {
         // Before the JSON errors and the `Authorization` reading, which apply only to routes added after them:
         // Subsonic answers its errors in its own envelope and authenticates with its own parameters.
         SubsonicRoutes<LibraryRequestContext>(service: SubsonicService(backend: SubsonicBridge(routes: self))).add(to: router)
-        router.add(middleware: JSONErrorMiddleware())
+        let errors = JSONErrorMiddleware<LibraryRequestContext>()
+        router.add(middleware: errors)
         router.add(middleware: CallerMiddleware(accounts: accounts))
         router.get(RouterPath(APIPath.health)) { _, _ in Self.json(#"{"status":"ok"}"#) }
         router.get(RouterPath(APIPath.openAPI)) { _, _ in Self.json(OpenAPIDocument.json) }
@@ -60,6 +61,7 @@ public struct LibraryRoutes: Sendable {
 
         ListenerRoutes(library: library, accounts: accounts, links: links, fallbackHost: fallbackHost).add(to: router)
         addChanges(to: router)
+        errors.routes.learn(router.routes.map { ($0.path.description, $0.method) })
         return router
     }
 
@@ -398,7 +400,8 @@ enum FormQuery {
 
     /// A whole number parameter within `range`; nil when absent or empty, a 400 that says why otherwise.
     static func number(_ name: String, in parameters: [String: String], range: ClosedRange<Int> = 0...Int.max) throws(APIError) -> Int? {
-        guard let raw = parameters[name], !raw.isEmpty else { return nil }
+        guard let raw = parameters[name] else { return nil }
+        // An empty value is refused like any other that is not a number: the API's document says integer.
         guard let value = Int(raw), range.contains(value) else {
             let bounds = range.upperBound == Int.max ? "≥ \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)"
             throw APIError.badRequest("\(name) must be a whole number \(bounds), not \(raw.prefix(40).debugDescription)")
