@@ -19,9 +19,9 @@ bench_packages=(mpg123 cmus tmux wrk procps mariadb-server)
 # import name=pip requirement; the S3/SQS server, the AWS SDK the tests set it up with, the template linter,
 # selenium, which drives the browser test's chromium (through Debian's chromedriver, never downloading one), and
 # py-sonic and py-opensonic, real Subsonic clients for the /rest tests, and jsonschema, which checks /rest's answers
-# against the vendored OpenSubsonic schemas.
+# against the vendored OpenSubsonic schemas; schemathesis, which attacks the live API from its /openapi.json.
 test_python=(openapi_spec_validator=openapi-spec-validator moto.server="moto[server]" boto3=boto3 cfnlint=cfn-lint
-  selenium=selenium libsonic=py-sonic libopensonic=py-opensonic jsonschema=jsonschema)
+  selenium=selenium libsonic=py-sonic libopensonic=py-opensonic jsonschema=jsonschema schemathesis=schemathesis==4.32.5)
 # The listeners' benchmark draws its plays with numpy, the covers' benchmark its covers with Pillow; the
 # recommender's benchmark compares against implicit's ALS; the original's API runs on FastAPI and MySQL Connector.
 bench_python=(numpy=numpy PIL=pillow implicit=implicit fastapi=fastapi uvicorn=uvicorn mysql.connector=mysql-connector-python)

@@ -385,7 +385,7 @@ extension SQLCatalog {
             case .insert(let songIDs, let position):
                 let position = position ?? count + 1
                 guard (1...count + 1).contains(position) else {
-                    throw .invalid("position \(position) is outside the playlist (1 to \(count + 1))")
+                    throw .conflict("position \(position) is outside the playlist (1 to \(count + 1))")
                 }
                 guard count + songIDs.count <= ListenerLimits.playlistSize else {
                     throw .invalid("a playlist holds at most \(ListenerLimits.playlistSize) songs")
@@ -399,7 +399,7 @@ extension SQLCatalog {
                 let removed = Array(Set(positions)).sorted()
                 guard !removed.isEmpty else { throw .invalid("no positions to remove") }
                 if let outside = removed.first(where: { $0 < 1 || $0 > count }) {
-                    throw .invalid("there is no entry at position \(outside) (the playlist has \(count))")
+                    throw .conflict("there is no entry at position \(outside) (the playlist has \(count))")
                 }
                 var steps = removed.chunked(Self.batchSize).map { chunk in
                     SQLStep("DELETE FROM playlist_items WHERE \(inPlaylist) AND position IN (\(list: chunk))")
@@ -416,7 +416,7 @@ extension SQLCatalog {
                 return steps
             case .move(let from, let to):
                 for position in [from, to] where position < 1 || position > count {
-                    throw .invalid("there is no entry at position \(position) (the playlist has \(count))")
+                    throw .conflict("there is no entry at position \(position) (the playlist has \(count))")
                 }
                 guard from != to else { return [] }
                 let shifted: SQL = from < to ? "position - 1" : "position + 1"

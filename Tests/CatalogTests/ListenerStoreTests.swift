@@ -233,7 +233,8 @@ struct ListenerStoreTests {
             (.move(from: 1, to: 1), "there is no entry at position 1 (the playlist has 0)"),
         ] {
             let error = try await #require(throws: CatalogError.self) { _ = try await catalog.editPlaylist(id: "p", edit, expectedVersion: nil) }
-            #expect(error == .invalid(message))
+            // The playlist as it is now has no such position: a conflict with its state (409), not a bad request.
+            #expect(error == .conflict(message))
         }
         #expect(try await catalog.playlist(id: "p")?.version == 7, "a refused edit changes nothing")
     }

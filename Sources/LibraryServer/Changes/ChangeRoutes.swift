@@ -32,11 +32,19 @@ extension LibraryRoutes {
         var wait: Int
     }
 
-    func feedRequest(_ request: Request, sinceHeader: String? = nil, defaultWait: Int = defaultWait) async throws -> FeedRequest {
+    /// `since` from the query, else `sinceHeader`, else `defaultSince` (an event stream opened with no
+    /// position starts from now, as an `EventSource` without `Last-Event-ID` expects).
+    func feedRequest(
+        _ request: Request, sinceHeader: String? = nil, defaultSince: String? = nil, defaultWait: Int = defaultWait
+    ) async throws -> FeedRequest {
         let parameters = FormQuery.parse(request.uri.query)
         let limit = try FormQuery.number("limit", in: parameters, range: 1...Self.maximumChangesPerPage) ?? Self.defaultChangesPerPage
         let wait = try FormQuery.number("wait", in: parameters, range: 0...Self.maximumWait) ?? defaultWait
-        let raw = parameters["since"].flatMap { $0.isEmpty ? nil : $0 } ?? sinceHeader
+        // A Last-Event-ID that is not a position is refused even beside since: it was not one of ours.
+        if let sinceHeader, sinceHeader != "latest", Int(sinceHeader).map({ $0 < 0 }) ?? true {
+            throw APIError.badRequest("Last-Event-ID must be a position the stream sent, not \(sinceHeader.prefix(40).debugDescription)")
+        }
+        let raw = parameters["since"] ?? sinceHeader ?? defaultSince
         guard let raw else { throw APIError.badRequest("since is required: a position from the feed or a listing's \(APIPath.changesPositionHeader), or latest") }
         if raw == "latest" {
             return FeedRequest(since: try await catalogCall { try await library.catalog.changeBounds() }.latest, limit: limit, wait: 0)
@@ -72,7 +80,7 @@ extension LibraryRoutes {
     /// data the change's JSON. A comment keeps the connection open when nothing happens.
     @Sendable func events(_ request: Request, context: LibraryRequestContext) async throws -> Response {
         let listener = try await identifiedListener(context)
-        let ask = try await feedRequest(request, sinceHeader: Self.lastEventID.flatMap { request.headers[$0] }, defaultWait: 0)
+        let ask = try await feedRequest(request, sinceHeader: Self.lastEventID.flatMap { request.headers[$0] }, defaultSince: "latest", defaultWait: 0)
         // The cursor is checked before the stream starts, so an expired one is a proper 410.
         let opening = try await feedPage(after: ask.since, limit: ask.limit, wait: .zero, for: listener, request: request)
         let json = ChangeJSON(base: baseURL(of: request), links: links)

@@ -19,7 +19,7 @@ enum OpenAPIDocument {
             "description": "Answers in XML by default, f=json or f=jsonp with callback. Authenticates with u and p (plain or enc:HEX), u with t = md5(password + salt) and s, or apiKey; with no accounts on a loopback-only service, any request is the local listener's. Errors are HTTP 200 with status failed and the Subsonic error code; stream and getCoverArt answer bytes (Range honoured).",
             "parameters": [
               {"name": "method", "in": "path", "required": true, "description": "A Subsonic method, with or without .view", "schema": {"type": "string"}},
-              {"name": "f", "in": "query", "schema": {"type": "string", "enum": ["xml", "json", "jsonp"]}}
+              {"name": "f", "in": "query", "description": "xml (the default, also for a format it does not know), json or jsonp", "schema": {"type": "string"}}
             ],
             "responses": {
               "200": {"description": "A subsonic-response envelope, or a song's or cover's bytes", "content": {"text/xml": {}, "application/json": {}, "application/javascript": {}, "audio/mpeg": {}, "image/jpeg": {}}},
@@ -43,8 +43,8 @@ enum OpenAPIDocument {
               {"name": "artist", "in": "query", "description": "Exact artist name, any case", "schema": {"type": "string"}},
               {"name": "album", "in": "query", "description": "Exact album name, any case", "schema": {"type": "string"}},
               {"name": "q", "in": "query", "description": "Words that must all appear in title, artist or album (any case or accent)", "schema": {"type": "string"}},
-              {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 0}},
-              {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+              {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 9223372036854775807}},
+              {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 9223372036854775807}},
               {"name": "If-None-Match", "in": "header", "description": "An anonymous listing's ETag: 304 while the feed has not moved", "schema": {"type": "string"}}
             ],
             "responses": {
@@ -81,7 +81,7 @@ enum OpenAPIDocument {
             "operationId": "changes",
             "security": [{"bearer": []}, {"basic": []}, {}],
             "parameters": [
-              {"name": "since", "in": "query", "required": true, "description": "A position: a page's `next`, a change's `position` or a listing's X-Changes-Position; `latest` for now", "schema": {"type": "string"}},
+              {"name": "since", "in": "query", "required": true, "description": "A position: a page's `next`, a change's `position` or a listing's X-Changes-Position; `latest` for now", "schema": {"type": "string", "pattern": "^([0-9]{1,18}|latest)$"}},
               {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 500}},
               {"name": "wait", "in": "query", "description": "Seconds to wait for a change when there is none", "schema": {"type": "integer", "minimum": 0, "maximum": 60, "default": 25}}
             ],
@@ -98,11 +98,12 @@ enum OpenAPIDocument {
             "operationId": "events",
             "security": [{"bearer": []}, {"basic": []}, {}],
             "parameters": [
-              {"name": "since", "in": "query", "description": "As for /changes; else the Last-Event-ID header", "schema": {"type": "string"}},
+              {"name": "since", "in": "query", "description": "As for /changes; else the Last-Event-ID header; else latest (from now)", "schema": {"type": "string", "pattern": "^([0-9]{1,18}|latest)$"}},
+              {"name": "Last-Event-ID", "in": "header", "description": "The last event's id, as EventSource resends it on reconnecting", "schema": {"type": "string", "pattern": "^([0-9]{1,18}|latest)$"}},
               {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}
             ],
             "responses": {
-              "200": {"description": "An event stream", "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+              "200": {"description": "An event stream", "content": {"text/event-stream": {"schema": {"type": "object", "required": ["event", "data"], "properties": {"id": {"type": "string", "pattern": "^[0-9]+$"}, "event": {"enum": ["change", "expired"]}, "data": {"type": "string", "contentMediaType": "application/json", "description": "change: a Change; expired: an Error"}}}}}},
               "400": {"$ref": "#/components/responses/Error"},
               "410": {"description": "The feed no longer holds that position", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
             }
@@ -113,8 +114,8 @@ enum OpenAPIDocument {
             "summary": "An object's bytes; single byte ranges are honoured",
             "operationId": "getMedia",
             "parameters": [
-              {"name": "key", "in": "path", "required": true, "description": "<id>.mp3, <id>.jpg, <id>.png or <id>.json", "schema": {"type": "string"}},
-              {"name": "size", "in": "query", "description": "Covers only: the cover as a JPEG that fits size × size pixels (at most 1024; never upscaled), scaled once and cached", "schema": {"type": "integer", "minimum": 1}},
+              {"name": "key", "in": "path", "required": true, "description": "<id>.mp3, <id>.jpg, <id>.png or <id>.json", "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}\\.(json|mp3|jpg|png)$"}},
+              {"name": "size", "in": "query", "description": "Covers only (400 for other objects): the cover as a JPEG that fits size × size pixels (never upscaled), scaled once and cached", "schema": {"type": "integer", "minimum": 1, "maximum": 1024}},
               {"name": "Range", "in": "header", "schema": {"type": "string", "example": "bytes=0-1023"}},
               {"name": "If-Range", "in": "header", "schema": {"type": "string"}},
               {"name": "If-None-Match", "in": "header", "schema": {"type": "string"}}
@@ -132,8 +133,8 @@ enum OpenAPIDocument {
           "head": {
             "summary": "An object's headers",
             "operationId": "headMedia",
-            "parameters": [{"name": "key", "in": "path", "required": true, "schema": {"type": "string"}}],
-            "responses": {"200": {"description": "Headers of the whole object"}, "404": {"description": "No such object"}}
+            "parameters": [{"name": "key", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}\\.(json|mp3|jpg|png)$"}}],
+            "responses": {"200": {"description": "Headers of the whole object"}, "400": {"description": "Not an object key"}, "404": {"description": "No such object"}}
           }
         },
         "/bundles/{id}": {
@@ -154,6 +155,7 @@ enum OpenAPIDocument {
             "parameters": [{"$ref": "#/components/parameters/BundleID"}],
             "responses": {
               "200": {"description": "Deleted", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BundleReport"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
               "401": {"$ref": "#/components/responses/Error"},
               "404": {"$ref": "#/components/responses/Error"}
             }
@@ -164,7 +166,7 @@ enum OpenAPIDocument {
             "summary": "S3 event notifications (MinIO webhooks, SNS HTTP subscriptions): named bundle objects are queued for ingest",
             "operationId": "postS3Events",
             "security": [{"bearer": []}],
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object"}}}},
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/S3Notification"}}}},
             "responses": {
               "202": {"description": "Queued", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EventsReceipt"}}}},
               "400": {"$ref": "#/components/responses/Error"},
@@ -179,9 +181,9 @@ enum OpenAPIDocument {
             "security": [{"bearer": []}],
             "parameters": [
               {"$ref": "#/components/parameters/BundleID"},
-              {"name": "file", "in": "path", "required": true, "description": "<id>.json, <id>.mp3, <id>.jpg or <id>.png", "schema": {"type": "string"}}
+              {"name": "file", "in": "path", "required": true, "description": "<id>.json, <id>.mp3, <id>.jpg or <id>.png, with the bundle's own id", "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}\\.(json|mp3|jpg|png)$"}}
             ],
-            "requestBody": {"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+            "requestBody": {"required": false, "description": "The file. With no body the object is stored empty, and ingest reports the bundle (GET /status) as no song", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
             "responses": {
               "200": {"description": "Replaced; the body says how ingest went", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UploadReceipt"}}}},
               "201": {"description": "Created; the body says how ingest went", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UploadReceipt"}}}},
@@ -209,7 +211,7 @@ enum OpenAPIDocument {
             "summary": "End the login the request's token belongs to",
             "operationId": "logout",
             "security": [{"bearer": []}],
-            "responses": {"204": {"description": "Logged out"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}}
+            "responses": {"204": {"description": "Logged out"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"description": "Not a login token (an API key, the service's token)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
           }
         },
         "/me": {
@@ -303,7 +305,7 @@ enum OpenAPIDocument {
             "summary": "Create an API key; the answer is the only time the key is shown",
             "operationId": "createAPIKey",
             "security": [{"bearer": []}, {"basic": []}, {}],
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string", "maxLength": 200}}}}}},
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string", "maxLength": 200, "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$", "description": "Not blank, at most 200 characters, no control characters"}}}}}},
             "responses": {
               "201": {"description": "Created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/APIKeyInfo"}}}},
               "400": {"$ref": "#/components/responses/Error"},
@@ -360,7 +362,7 @@ enum OpenAPIDocument {
             "operationId": "setPassword",
             "security": [{"bearer": []}, {"basic": []}],
             "parameters": [{"$ref": "#/components/parameters/UserName"}],
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Credentials"}}}},
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewPassword"}}}},
             "responses": {"204": {"description": "Set"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}
           }
         },
@@ -481,11 +483,12 @@ enum OpenAPIDocument {
             "summary": "Create a playlist, optionally with songs",
             "operationId": "createPlaylist",
             "security": [{"bearer": []}, {"basic": []}, {}],
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlaylistChanges"}}}},
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewPlaylist"}}}},
             "responses": {
               "201": {"description": "Created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlaylistSummary"}}}},
               "400": {"$ref": "#/components/responses/Error"},
               "401": {"$ref": "#/components/responses/Error"},
+              "422": {"description": "A song that is not in the library", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
               "409": {"$ref": "#/components/responses/Error"},
               "413": {"$ref": "#/components/responses/Error"}
             }
@@ -497,7 +500,7 @@ enum OpenAPIDocument {
             "operationId": "importPlaylist",
             "security": [{"bearer": []}, {"basic": []}, {}],
             "parameters": [
-              {"name": "name", "in": "query", "description": "The new playlist's name (else the file's, else 'Imported playlist')", "schema": {"type": "string"}},
+              {"name": "name", "in": "query", "description": "The new playlist's name (empty or absent: the file's, else 'Imported playlist')", "schema": {"anyOf": [{"type": "string", "maxLength": 200, "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$", "description": "Not blank, at most 200 characters, no control characters"}, {"type": "string", "maxLength": 0}]}},
               {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["m3u8", "xspf"]}},
               {"name": "filename", "in": "query", "description": "The file's name, a hint to its format", "schema": {"type": "string"}}
             ],
@@ -528,7 +531,7 @@ enum OpenAPIDocument {
             "operationId": "updatePlaylist",
             "security": [{"bearer": []}, {"basic": []}, {}],
             "parameters": [{"$ref": "#/components/parameters/PlaylistID"}],
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlaylistChanges"}}}},
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlaylistUpdate"}}}},
             "responses": {
               "200": {"description": "Updated", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlaylistSummary"}}}},
               "400": {"$ref": "#/components/responses/Error"},
@@ -555,6 +558,7 @@ enum OpenAPIDocument {
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlaylistAddition"}}}},
             "responses": {
               "200": {"description": "Added", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlaylistSummary"}}}},
+              "422": {"description": "A song that is not in the library", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
               "400": {"$ref": "#/components/responses/Error"},
               "401": {"$ref": "#/components/responses/Error"},
               "403": {"$ref": "#/components/responses/Error"},
@@ -604,7 +608,7 @@ enum OpenAPIDocument {
             "operationId": "copyPlaylist",
             "security": [{"bearer": []}, {"basic": []}, {}],
             "parameters": [{"$ref": "#/components/parameters/PlaylistID"}],
-            "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"name": {"type": "string"}}}}}},
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"name": {"anyOf": [{"type": "string", "maxLength": 200, "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$", "description": "Not blank, at most 200 characters, no control characters"}, {"type": "null"}], "description": "Absent or null: the original's name"}}}}}},
             "responses": {
               "201": {"description": "Copied", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PlaylistSummary"}}}},
               "400": {"$ref": "#/components/responses/Error"},
@@ -743,8 +747,8 @@ enum OpenAPIDocument {
             }
           },
           "ListenerSettings": {
-            "type": "object", "additionalProperties": false,
-            "properties": {"sharesListening": {"type": "boolean"}}
+            "type": "object", "description": "Unknown members are ignored, as in every request body",
+            "properties": {"sharesListening": {"type": ["boolean", "null"], "description": "Absent or null: unchanged"}}
           },
           "Suggestion": {
             "type": "object", "required": ["song", "reason", "reasonKind"],
@@ -759,13 +763,19 @@ enum OpenAPIDocument {
             "type": "object", "required": ["seeds"],
             "properties": {
               "seeds": {"type": "array", "minItems": 1, "maxItems": 20, "items": {"$ref": "#/components/schemas/RadioSeed"}},
-              "played": {"type": "array", "maxItems": 5000, "items": {"type": "string"}, "description": "What the station played so far, oldest first; none of it comes again"},
-              "limit": {"type": "integer", "minimum": 1, "maximum": 500, "default": 20}
+              "played": {"type": ["array", "null"], "maxItems": 5000, "items": {"type": "string"}, "description": "What the station played so far, oldest first; none of it comes again"},
+              "limit": {"type": ["integer", "null"], "minimum": 1, "maximum": 500, "default": 20}
             }
           },
           "RadioSeed": {
             "type": "object", "description": "Exactly one of song, artist, album (with artist), genre or playlist (an id, or a smart list's)",
-            "properties": {"song": {"type": "string"}, "artist": {"type": "string"}, "album": {"type": "string"}, "genre": {"type": "string"}, "playlist": {"type": "string"}}
+            "properties": {"song": {"type": "string", "minLength": 1}, "artist": {"type": "string", "minLength": 1}, "album": {"type": "string", "minLength": 1}, "genre": {"type": "string", "minLength": 1}, "playlist": {"type": "string", "minLength": 1}},
+            "oneOf": [
+              {"required": ["song"], "not": {"anyOf": [{"required": ["artist"]}, {"required": ["album"]}, {"required": ["genre"]}, {"required": ["playlist"]}]}},
+              {"required": ["artist"], "not": {"anyOf": [{"required": ["song"]}, {"required": ["genre"]}, {"required": ["playlist"]}]}},
+              {"required": ["genre"], "not": {"anyOf": [{"required": ["song"]}, {"required": ["artist"]}, {"required": ["album"]}, {"required": ["playlist"]}]}},
+              {"required": ["playlist"], "not": {"anyOf": [{"required": ["song"]}, {"required": ["artist"]}, {"required": ["album"]}, {"required": ["genre"]}]}}
+            ]
           },
           "UserSummary": {
             "type": "object", "required": ["name", "admin", "local", "createdAt"],
@@ -773,9 +783,10 @@ enum OpenAPIDocument {
           },
           "NewUser": {
             "type": "object", "required": ["name", "password"],
-            "properties": {"name": {"type": "string", "maxLength": 200}, "password": {"type": "string", "maxLength": 1024}, "admin": {"type": "boolean"}}
+            "properties": {"name": {"type": "string", "maxLength": 200, "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$", "description": "Not blank, at most 200 characters, no control characters"}, "password": {"type": "string", "minLength": 1, "maxLength": 1024}, "admin": {"type": ["boolean", "null"]}}
           },
-          "Credentials": {"type": "object", "required": ["password"], "properties": {"name": {"type": "string"}, "password": {"type": "string"}}},
+          "Credentials": {"type": "object", "required": ["name", "password"], "properties": {"name": {"type": "string", "minLength": 1}, "password": {"type": "string"}}},
+          "NewPassword": {"type": "object", "required": ["password"], "properties": {"password": {"type": "string", "minLength": 1, "maxLength": 1024}}},
           "LoginToken": {
             "type": "object", "required": ["token", "expiresAt", "listener"],
             "properties": {"token": {"type": "string"}, "expiresAt": {"type": "string", "format": "date-time"}, "listener": {"$ref": "#/components/schemas/Listener"}}
@@ -810,7 +821,7 @@ enum OpenAPIDocument {
           },
           "PlayReport": {
             "type": "object", "required": ["song", "startedAt", "playedSeconds"],
-            "properties": {"song": {"type": "string"}, "startedAt": {"type": "string", "format": "date-time"}, "playedSeconds": {"type": "number", "minimum": 0}, "client": {"type": "string"}}
+            "properties": {"song": {"type": "string"}, "startedAt": {"type": "string", "format": "date-time", "description": "After 2000-01-01 and before tomorrow: a play outside that is refused (400)"}, "playedSeconds": {"type": "number", "minimum": 0}, "client": {"type": ["string", "null"]}}
           },
           "PlaysReceipt": {
             "type": "object", "required": ["added", "duplicates", "unmatched", "unmatchedExamples"],
@@ -820,7 +831,7 @@ enum OpenAPIDocument {
             "type": "object", "required": ["listens"],
             "properties": {"listens": {"type": "array", "maxItems": 5000, "items": {
               "type": "object", "required": ["listenedAt"],
-              "properties": {"songId": {"type": "string"}, "artist": {"type": "string"}, "title": {"type": "string"}, "album": {"type": "string"}, "listenedAt": {"type": "string", "format": "date-time"}, "playedSeconds": {"type": "number"}}
+              "properties": {"songId": {"type": ["string", "null"]}, "artist": {"type": ["string", "null"]}, "title": {"type": ["string", "null"]}, "album": {"type": ["string", "null"]}, "listenedAt": {"type": "string", "description": "ISO 8601; a listen whose time cannot be read is counted as unmatched"}, "playedSeconds": {"type": ["number", "null"], "description": "Absent or null: unknown"}}
             }}}
           },
           "HistoryEntry": {
@@ -846,25 +857,44 @@ enum OpenAPIDocument {
             "type": "object", "required": ["playlist", "entries"],
             "properties": {"playlist": {"$ref": "#/components/schemas/PlaylistSummary"}, "entries": {"type": "array", "items": {"$ref": "#/components/schemas/PlaylistEntry"}}}
           },
-          "PlaylistChanges": {
-            "type": "object",
-            "properties": {"name": {"type": "string", "maxLength": 200}, "description": {"type": "string", "maxLength": 2000}, "public": {"type": "boolean"}, "songs": {"type": "array", "items": {"type": "string"}}, "version": {"type": "integer"}}
+          "NewPlaylist": {
+            "type": "object", "required": ["name"],
+            "properties": {"name": {"type": "string", "maxLength": 200, "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$", "description": "Not blank, at most 200 characters, no control characters"}, "description": {"type": ["string", "null"], "maxLength": 2000}, "public": {"type": ["boolean", "null"]}, "songs": {"type": ["array", "null"], "maxItems": 10000, "items": {"type": "string", "pattern": "^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$"}}}
+          },
+          "PlaylistUpdate": {
+            "type": "object", "description": "Songs are added with POST /playlists/{id}/songs, not here",
+            "properties": {"name": {"type": "string", "maxLength": 200, "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$", "description": "Not blank, at most 200 characters, no control characters"}, "description": {"type": ["string", "null"], "maxLength": 2000}, "public": {"type": ["boolean", "null"]}, "version": {"type": ["integer", "null"], "minimum": 0, "maximum": 9223372036854775807}},
+            "not": {"required": ["songs"], "properties": {"songs": {"not": {"type": "null"}}}}
           },
           "PlaylistAddition": {
             "type": "object", "required": ["songs"],
-            "properties": {"songs": {"type": "array", "items": {"type": "string"}}, "position": {"type": "integer", "minimum": 1}, "version": {"type": "integer"}}
+            "properties": {"songs": {"type": "array", "minItems": 1, "maxItems": 10000, "items": {"type": "string", "pattern": "^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$"}}, "position": {"type": ["integer", "null"], "minimum": 1, "maximum": 10001}, "version": {"type": ["integer", "null"], "minimum": 0, "maximum": 9223372036854775807}}
           },
           "PlaylistRemoval": {
             "type": "object", "required": ["positions"],
-            "properties": {"positions": {"type": "array", "items": {"type": "integer", "minimum": 1}}, "version": {"type": "integer"}}
+            "properties": {"positions": {"type": "array", "minItems": 1, "maxItems": 10000, "items": {"type": "integer", "minimum": 1, "maximum": 10000}}, "version": {"type": ["integer", "null"], "minimum": 0, "maximum": 9223372036854775807}}
           },
           "PlaylistMove": {
             "type": "object", "required": ["from", "to"],
-            "properties": {"from": {"type": "integer", "minimum": 1}, "to": {"type": "integer", "minimum": 1}, "version": {"type": "integer"}}
+            "properties": {"from": {"type": "integer", "minimum": 1, "maximum": 10000}, "to": {"type": "integer", "minimum": 1, "maximum": 10000}, "version": {"type": ["integer", "null"], "minimum": 0, "maximum": 9223372036854775807}}
           },
           "PlaylistImportReceipt": {
             "type": "object", "required": ["playlist", "matched", "unmatched"],
             "properties": {"playlist": {"$ref": "#/components/schemas/PlaylistSummary"}, "matched": {"type": "integer"}, "unmatched": {"type": "array", "items": {"type": "string"}}}
+          },
+          "S3Notification": {
+            "description": "S3's notification (Records), an SNS envelope of one (Type Notification, the notification as the Message string), or s3:TestEvent",
+            "anyOf": [
+              {"type": "object", "required": ["Records"], "properties": {"Records": {"type": "array", "items": {
+                "type": "object", "required": ["eventName"], "properties": {"eventName": {"type": "string"}},
+                "description": "Records of other events (restores, replication, lifecycle) are skipped",
+                "if": {"properties": {"eventName": {"pattern": "^(s3:)?Object(Created|Removed):"}}},
+                "then": {"required": ["s3"], "properties": {"s3": {"type": "object", "required": ["bucket", "object"], "properties": {
+                  "bucket": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}},
+                  "object": {"type": "object", "required": ["key"], "properties": {"key": {"type": "string"}}}}}}}}}}},
+              {"type": "object", "required": ["Type", "Message"], "properties": {"Type": {"const": "Notification"}, "Message": {"type": "string", "contentMediaType": "application/json"}}},
+              {"type": "object", "required": ["Event"], "properties": {"Event": {"const": "s3:TestEvent"}}}
+            ]
           },
           "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}
         }

@@ -169,7 +169,7 @@ public final class Accounts: Sendable {
     }
 
     func setPassword(of user: UserRecord, to password: String) async throws(APIError) {
-        guard !user.isLocal else { throw APIError(.badRequest, "the local listener signs in with the service's token, not a password") }
+        guard !user.isLocal else { throw APIError(.forbidden, "the local listener signs in with the service's token, not a password") }
         try ListenerText.password(password)
         let hash = try await hash(password)
         let sealed = try seal(password)
@@ -177,7 +177,7 @@ public final class Accounts: Sendable {
     }
 
     func removeUser(_ user: UserRecord) async throws(APIError) {
-        guard !user.isLocal else { throw APIError(.badRequest, "the local listener belongs to the machine's owner and cannot be removed") }
+        guard !user.isLocal else { throw APIError(.forbidden, "the local listener belongs to the machine's owner and cannot be removed") }
         try await catalogCall { try await catalog.removeUser(id: user.id) }
         accountsExist.withLock { $0 = nil }
     }
@@ -242,8 +242,9 @@ enum ListenerText {
     static func name(_ raw: String, of what: String) throws(APIError) -> String {
         let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty else { throw .badRequest("\(what) cannot be empty") }
-        guard name.count <= ListenerLimits.nameLength else {
-            throw .badRequest("\(what) is at most \(ListenerLimits.nameLength) characters; this one has \(name.count)")
+        // Counted in Unicode scalars, as JSON Schema's maxLength counts (the API's document states the limit).
+        guard name.unicodeScalars.count <= ListenerLimits.nameLength else {
+            throw .badRequest("\(what) is at most \(ListenerLimits.nameLength) characters; this one has \(name.unicodeScalars.count)")
         }
         guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw .badRequest("\(what) cannot hold control characters")
@@ -252,8 +253,8 @@ enum ListenerText {
     }
 
     static func description(_ raw: String) throws(APIError) -> String {
-        guard raw.count <= ListenerLimits.descriptionLength else {
-            throw .badRequest("a description is at most \(ListenerLimits.descriptionLength) characters; this one has \(raw.count)")
+        guard raw.unicodeScalars.count <= ListenerLimits.descriptionLength else {
+            throw .badRequest("a description is at most \(ListenerLimits.descriptionLength) characters; this one has \(raw.unicodeScalars.count)")
         }
         return raw
     }

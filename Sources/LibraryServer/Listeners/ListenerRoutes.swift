@@ -67,6 +67,9 @@ struct ListenerRoutes: Sendable {
         if case .listener(let basic) = context.caller, request.headers[.authorization]?.lowercased().hasPrefix("basic") == true {
             user = basic
         } else {
+            guard request.headers[.contentLength] != "0", request.headers[.contentLength] != nil || request.headers[.transferEncoding] != nil else {
+                throw APIError(.unauthorized, "log in with {\"name\",\"password\"} in the body, or HTTP Basic", headers: [.wwwAuthenticate: "Basic"])
+            }
             let credentials = try await decode(Credentials.self, from: request, limit: Self.smallBody)
             guard let name = credentials.name, !name.isEmpty else { throw APIError.badRequest("a login needs a name") }
             user = try await accounts.login(name: name, password: credentials.password, from: context.address)
@@ -75,8 +78,11 @@ struct ListenerRoutes: Sendable {
     }
 
     @Sendable func logout(_ request: Request, context: LibraryRequestContext) async throws -> Response {
+        guard request.headers[.authorization] != nil else {
+            throw APIError(.unauthorized, "logging out needs the login's token in Authorization: Bearer", headers: [.wwwAuthenticate: "Bearer"])
+        }
         guard let credential = context.credentialID, case .listener(let user) = context.caller else {
-            throw APIError.badRequest("only a login token can be logged out; API keys are revoked with DELETE /me/keys/{id}")
+            throw APIError(.forbidden, "only a login token can be logged out; API keys are revoked with DELETE /me/keys/{id}")
         }
         _ = try await catalogCall { try await catalog.removeCredential(id: credential, userID: user.id) }
         return Response(status: .noContent)
@@ -248,7 +254,7 @@ struct ListenerRoutes: Sendable {
         let query = FormQuery.parse(request.uri.query)
         let limit = try FormQuery.number("limit", in: query, range: 1...1000) ?? 50
         var before: Date?
-        if let raw = query["before"], !raw.isEmpty {
+        if let raw = query["before"] {
             guard let date = ISOTime.parse(raw) else { throw APIError.badRequest("before must be an ISO 8601 time") }
             before = date
         }
@@ -368,7 +374,9 @@ struct ListenerRoutes: Sendable {
             songs = try await smartList(smart, for: user).filter { $0.song != nil }.map(\.songID)
         } else {
             let source = try await visiblePlaylist(id, to: user)
-            (name, description) = (source.ownerID == user.id ? "\(source.name) (copy)" : source.name, source.description)
+            // A copy of one's own is told apart by " (copy)", within the name's limit.
+            let own = String(String.UnicodeScalarView(source.name.unicodeScalars.prefix(ListenerLimits.nameLength - 7))) + " (copy)"
+            (name, description) = (source.ownerID == user.id ? own : source.name, source.description)
             songs = try await catalogCall { try await catalog.playlistEntries(id: source.id) }.map(\.songID)
         }
         let copy = try await newPlaylist(named: requested ?? name, description: description, isPublic: false, songs: songs, owner: user)
@@ -422,7 +430,7 @@ struct ListenerRoutes: Sendable {
             throw APIError(.contentTooLarge, "a playlist holds at most \(ListenerLimits.playlistSize) songs, not \(ids.count)")
         }
         let known = try await catalogCall { try await catalog.existingSongIDs(ids) }
-        if let unknown = ids.first(where: { !known.contains($0) }) { throw APIError.badRequest("no song with id \(unknown.prefix(140))") }
+        if let unknown = ids.first(where: { !known.contains($0) }) { throw APIError(.unprocessableContent, "no song with id \(unknown.prefix(140))") }
         return ids
     }
 
