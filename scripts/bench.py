@@ -17,6 +17,7 @@ prints names the targets from DESIGN.md and, where one exists, a peer or anchor 
     scripts/bench.py --only uiscale  # the TUI at --songs and 10× as many, cold and warm cache: start, keys, memory (bench_ui_scale.py)
     scripts/bench.py --only tui-audio  # Enter in the TUI → first audio at the sink, streamed and kept (bench_tui_audio.py)
     scripts/bench.py --only subsonic   # /rest search3, getAlbumList2 (JSON, XML) and stream at --songs; the TUI over Subsonic (bench_subsonic.py)
+    scripts/bench.py --only contract   # schemathesis --checks all at length, with and without the token (bench_contract.py)
 """
 
 import argparse
@@ -203,7 +204,7 @@ def main():
     parser.add_argument("--uploads", type=int, default=2_000, help="bundles uploaded through the API")
     parser.add_argument("--seconds", type=int, default=10, help="duration of each latency run")
     parser.add_argument("--sqs-bundles", type=int, default=1_000, help="bundles ingested through S3 + SQS")
-    parser.add_argument("--only", choices=["library", "player", "scaled", "sqs", "listeners", "art", "recommend", "peer", "live", "uiscale", "tui-audio", "subsonic"], help="run one section (the UI's run with the library's; sqs: the S3 + SQS part of scaled)")
+    parser.add_argument("--only", choices=["library", "player", "scaled", "sqs", "listeners", "art", "recommend", "peer", "live", "uiscale", "tui-audio", "subsonic", "contract"], help="run one section (the UI's run with the library's; sqs: the S3 + SQS part of scaled)")
     arguments = parser.parse_args()
     for tool, package in [("sox", "sox"), ("lame", "lame"), ("wrk", "wrk"), ("curl", "curl"), ("mpg123", "mpg123"),
                           ("pulseaudio", "pulseaudio"), ("parec", "pulseaudio-utils"), ("tmux", "tmux")]:
@@ -249,6 +250,10 @@ def main():
         if arguments.only in (None, "subsonic"):
             import bench_subsonic
             rows += bench_subsonic.rows(work / "subsonic", BIN, Server, tone_mp3, write_bundles, arguments.songs, arguments.seconds)
+        if arguments.only in (None, "contract"):
+            import bench_contract
+            (work / "contract").mkdir()
+            rows += bench_contract.rows(work / "contract", Server)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
