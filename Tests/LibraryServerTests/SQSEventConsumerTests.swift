@@ -140,6 +140,26 @@ struct SQSEventConsumerTests {
         #expect(try await world.messageCounts(world.deadLetterQueue) == (0, 0))
     }
 
+    @Test("a message in hand stays hidden past its visibility timeout while its ingest runs, and is free again soon after its replica stops")
+    func heldWhileWorked() async throws {
+        let world = try await EventWorld()
+        try world.put(try BundleFixture(id: "slow-1"), [.metadata, .audio])
+        try await world.send(S3Events.created(["slow-1.json"]))
+        let options = world.options(visibilityTimeout: 2)
+        let hanging = EventsOnlyBucket(world.bucket, stall: .seconds(600))
+        let first = world.start(options, bucket: hanging)
+        #expect(try await eventually(within: 10) { hanging.stalls == 1 })
+        // Three timeouts on, the message is still hidden: nobody else has been handed it. Before, it came back
+        // after 2 s, to be ingested a second time beside the first.
+        try await Task.sleep(for: .seconds(6))
+        #expect(try await world.messageCounts(world.queue) == (0, 1))
+        #expect(hanging.stalls == 1, "no second delivery to this replica either")
+        await first.stop()
+        let second = world.start(options)
+        #expect(try await eventually(within: 10) { try await world.catalog.songCount() == 1 }, "another replica had it within seconds")
+        await second.stop()
+    }
+
     @Test("on graceful shutdown the consumer stops receiving at once, even mid long poll, and finishes the message in hand")
     func gracefulShutdown() async throws {
         let world = try await EventWorld()

@@ -14,7 +14,9 @@ public struct SQSEventOptions: Sendable {
     /// Receives of a message that keeps failing (storage or catalog trouble) before it is dead-lettered.
     public var maxReceives: Int
     /// How long a received message stays hidden from other receivers, so a failed one reappears after it.
-    /// SQS counts whole seconds (rounded up here).
+    /// Kept short, and extended every half of it while the message's bundles are worked on: a replica
+    /// that dies holding messages lets them go within this time, however long ingests take. SQS counts
+    /// whole seconds (rounded up here).
     public var visibilityTimeout: Duration
     /// How long a receive waits for a message to arrive (long polling; SQS allows 0…20 s).
     public var waitTime: Duration
@@ -25,7 +27,7 @@ public struct SQSEventOptions: Sendable {
     public var pendingPatience: Duration
 
     public init(
-        queueURL: String, deadLetterQueueURL: String? = nil, maxReceives: Int = 5, visibilityTimeout: Duration = .seconds(30),
+        queueURL: String, deadLetterQueueURL: String? = nil, maxReceives: Int = 5, visibilityTimeout: Duration = .seconds(10),
         waitTime: Duration = .seconds(20), pollers: Int = 4, pendingPatience: Duration = .seconds(15 * 60)
     ) {
         self.queueURL = queueURL
@@ -123,7 +125,7 @@ public struct SQSEventConsumer: Service {
         var finished: [String] = []
         await withTaskGroup(of: String?.self) { group in
             for message in messages {
-                group.addTask { await self.settle(message, await self.verdict(on: message)) }
+                group.addTask { await self.settle(message, await self.keepingHidden(message) { await self.verdict(on: message) }) }
             }
             for await receiptHandle in group {
                 if let receiptHandle { finished.append(receiptHandle) }
@@ -138,6 +140,35 @@ public struct SQSEventConsumer: Service {
             }
         } catch {
             logger.warning("could not delete \(finished.count) handled messages (they will be delivered again): \(error)")
+        }
+    }
+
+    /// Runs `work` while `message` is kept hidden from other receivers: its visibility is extended every
+    /// half timeout until `work` returns. A failed extension (the receipt expired) is left to SQS: the
+    /// message is delivered again and found done, or done again harmlessly.
+    private func keepingHidden<Result: Sendable>(_ message: SQSMessage, _ work: () async -> Result) async -> Result {
+        let seconds = visibilitySeconds
+        guard seconds > 1 else { return await work() }
+        return await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while true {
+                    do {
+                        try await Task.sleep(for: .seconds(Double(seconds) / 2))
+                    } catch {
+                        return  // the work is done
+                    }
+                    do {
+                        try await self.sqs.changeMessageVisibility(
+                            queueURL: self.options.queueURL, receiptHandle: message.receiptHandle, seconds: seconds)
+                    } catch {
+                        self.logger.debug("could not keep message \(message.messageID) hidden: \(error)")
+                        return
+                    }
+                }
+            }
+            let result = await work()
+            group.cancelAll()
+            return result
         }
     }
 
