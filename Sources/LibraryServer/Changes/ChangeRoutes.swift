@@ -108,7 +108,7 @@ extension LibraryRoutes {
             }
             try await writer.finish(nil)
         }
-        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+        return Response(status: .ok, headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"], body: body)
     }
 
     /// The changes after `position` the listener may see, waiting up to `wait` when there are none.
