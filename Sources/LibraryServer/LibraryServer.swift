@@ -87,6 +87,9 @@ public struct ServeOptions: Sendable {
     /// Serve HTTPS with this certificate chain and key (PEM files) instead of plain HTTP.
     public var tls: TLSFiles?
 
+    /// The scheme clients reach the service by, as links and the listening line name it.
+    public var scheme: String { tls == nil ? "http" : "https" }
+
     public init(
         library: LocalLibrary,
         host: String = "127.0.0.1",
@@ -250,7 +253,7 @@ public enum LibraryServer {
         }
         let accounts = Accounts(catalog: catalog, serviceToken: token, sealer: sealer, isLoopbackOnly: Self.isLoopback(options.host))
         let routes = LibraryRoutes(
-            library: service, accounts: accounts, links: try mediaLinks(options, bucket: bucket, scheme: options.tls == nil ? "http" : "https"),
+            library: service, accounts: accounts, links: try mediaLinks(options, bucket: bucket, scheme: options.scheme),
             fallbackHost: "\(options.host):\(options.port)", catalogIdentity: catalogIdentity, listingPageSize: options.listingPageSize)
         let server: HTTPServerBuilder = if let tls = options.tls { try tls.serverBuilder() } else { .http1() }
         let application = Application(

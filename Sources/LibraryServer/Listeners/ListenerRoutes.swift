@@ -375,7 +375,9 @@ struct ListenerRoutes: Sendable {
         } else {
             let source = try await visiblePlaylist(id, to: user)
             // A copy of one's own is told apart by " (copy)", within the name's limit.
-            let own = String(String.UnicodeScalarView(source.name.unicodeScalars.prefix(ListenerLimits.nameLength - 7))) + " (copy)"
+            let suffix = " (copy)"
+            let kept = source.name.unicodeScalars.prefix(ListenerLimits.nameLength - suffix.unicodeScalars.count)
+            let own = String(String.UnicodeScalarView(kept)) + suffix
             (name, description) = (source.ownerID == user.id ? own : source.name, source.description)
             songs = try await catalogCall { try await catalog.playlistEntries(id: source.id) }.map(\.songID)
         }

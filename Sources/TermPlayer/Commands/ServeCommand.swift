@@ -158,7 +158,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if demo { options.demoFolder = try DemoLibraryLocator.find() }
         if let tlsCertificate, let tlsKey { options.tls = TLSFiles(certificateChain: FilePath(tlsCertificate), privateKey: FilePath(tlsKey)) }
-        let (host, scheme) = (self.host, options.tls == nil ? "http" : "https")
+        let (host, scheme) = (self.host, options.scheme)
         let prepared = try await LibraryServer.prepare(options, logger: logger) { boundPort in
             // Printed (unbuffered) once the port is bound, so scripts can wait for it.
             FileHandle.standardOutput.write(Data("TermPlayer library service listening on \(scheme)://\(host):\(boundPort)\n".utf8))
