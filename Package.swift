@@ -51,6 +51,9 @@ let package = Package(
         /// Files other players and services exchange: M3U8 and XSPF playlists, ListenBrainz listens; and
         /// matching their entries to a library's songs.
         .target(name: "ListeningFormats", dependencies: ["LibraryModel"], swiftSettings: strictSettings),
+        /// What the service reads off the wire before a handler runs: query strings, Subsonic parameters,
+        /// `Range` headers, S3 event notifications. Kept apart from HTTP so `Fuzz/` can link them alone.
+        .target(name: "WireFormats", dependencies: ["LibraryModel"], swiftSettings: strictSettings),
 
         // MARK: One Swift facade per C library
 
@@ -170,6 +173,7 @@ let package = Package(
             dependencies: [
                 "Catalog",
                 "LibraryModel",
+                "WireFormats",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -182,6 +186,7 @@ let package = Package(
             name: "LibraryServer",
             dependencies: [
                 "LibraryModel",
+                "WireFormats",
                 "SubsonicAPI",
                 "MPEGAudio",
                 "AWSClients",
@@ -258,6 +263,7 @@ let package = Package(
                 "LibraryServer",
                 "SubsonicAPI",
                 "LibraryModel",
+                "WireFormats",
                 "Catalog",
                 "CatalogSQLite",
                 "CoverArt",

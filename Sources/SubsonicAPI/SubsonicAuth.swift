@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import LibraryModel
+public import WireFormats
 
 /// The credentials a Subsonic request carries: `u` with `p` (plain or `enc:` hex) or with `t` and `s`
 /// (t = md5(password + salt)), or the OpenSubsonic `apiKey` alone.

@@ -1,6 +1,7 @@
 public import Catalog
 public import Foundation
 import LibraryModel
+import WireFormats
 
 /// An attribute's value, typed, so JSON gets real numbers and booleans (Go's `encoding/json`, mashumaro and
 /// Swift's Codable reject `"123"` where a number belongs) and XML gets the same text either way.

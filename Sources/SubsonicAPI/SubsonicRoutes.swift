@@ -5,6 +5,7 @@ import HTTPTypes
 import LibraryModel
 public import Logging
 import NIOCore
+public import WireFormats
 
 /// `/rest/NAME` and `/rest/NAME.view`, by GET (and HEAD), by POST with the parameters in the query string, and by
 /// POST form. Added to the router before the service's own middleware that writes JSON errors and reads

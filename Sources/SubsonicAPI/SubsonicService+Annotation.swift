@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import LibraryModel
+import WireFormats
 
 /// Stars, ratings and plays, as the listener's likes, ratings and play history: the same marks the service's own
 /// API and the TUI show.

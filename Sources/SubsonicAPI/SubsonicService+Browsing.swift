@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import LibraryModel
+import WireFormats
 
 /// The library as folders (`getIndexes`, `getMusicDirectory`: DSub's default, stmps, Sublime) and as ID3 tags
 /// (`getArtists`, `getArtist`, `getAlbum`). One music folder holds everything.

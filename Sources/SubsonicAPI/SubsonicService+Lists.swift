@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import LibraryModel
+import WireFormats
 
 /// Album lists of every type, random songs, songs of a genre, what is starred and what is playing.
 extension SubsonicService {

@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import LibraryModel
+import WireFormats
 
 /// The listeners' playlists: their own and others' public ones to read, only their own to change.
 extension SubsonicService {

@@ -1,5 +1,6 @@
 import Catalog
 import LibraryModel
+import WireFormats
 
 /// `search2` and `search3`: artists, albums and songs whose names hold every word of `query`, each list paged on its
 /// own. An empty query, `""` or a lone `*` means everything, paged (clients sync whole libraries this way).

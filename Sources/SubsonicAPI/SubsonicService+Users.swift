@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import LibraryModel
+import WireFormats
 
 /// Who the listener is, and the play queue a client saves to resume on another device.
 extension SubsonicService {

@@ -6,6 +6,7 @@ import LibraryModel
 import NIOCore
 import TestSupport
 import Testing
+import WireFormats
 
 /// CORS headers as a page on another origin needs them; the browser itself is in `BrowserPageTests`.
 @Suite("CORS for pages on other origins")

@@ -5,6 +5,7 @@ import LibraryModel
 import NIOCore
 import TestSupport
 import Testing
+import WireFormats
 
 /// `POST /events/s3`: S3 event notifications from webhooks queue ingest of the bundles they name.
 @Suite("POST /events/s3")

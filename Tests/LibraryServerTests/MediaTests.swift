@@ -6,6 +6,7 @@ import LibraryModel
 import NIOCore
 import TestSupport
 import Testing
+import WireFormats
 
 @Suite("Byte ranges")
 struct ByteRangeTests {

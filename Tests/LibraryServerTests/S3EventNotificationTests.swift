@@ -1,5 +1,6 @@
 import LibraryServer
 import Testing
+import WireFormats
 
 @Suite("S3 event notifications")
 struct S3EventNotificationTests {

@@ -11,6 +11,7 @@ import Synchronization
 import SystemPackage
 import TestSupport
 import Testing
+import WireFormats
 
 /// The SQS consumer against moto's queues, over the local bucket and SQLite: events ingest, at least once,
 /// and what cannot be ingested is dead-lettered without holding up the rest.

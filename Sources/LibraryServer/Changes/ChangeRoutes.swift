@@ -5,6 +5,7 @@ import Hummingbird
 import LibraryModel
 import NIOCore
 import ServiceLifecycle
+import WireFormats
 
 /// `GET /changes` (long-poll) and `GET /events` (Server-Sent Events): the feed of everything a client can
 /// see change, each change with its subject as it is now — a song in the `/songs` shape, with the caller's

@@ -4,6 +4,7 @@ import Foundation
 import LibraryModel
 public import Logging
 public import ServiceLifecycle
+import WireFormats
 
 /// How the service follows an SQS queue of S3 event notifications (`termplayer serve --events URL`).
 public struct SQSEventOptions: Sendable {

@@ -7,6 +7,7 @@ public import Hummingbird
 import LibraryModel
 import NIOCore
 import SubsonicAPI
+import WireFormats
 
 /// The REST API: reads are open, writes to the library need the service's token (or an admin), and the
 /// listeners' routes act as whoever signed in.
@@ -385,19 +386,7 @@ public struct LibraryRoutes: Sendable {
     }
 }
 
-/// A query string as browsers and curl send it: `&`-separated, `+` for space, percent-escapes.
-enum FormQuery {
-    static func parse(_ query: String?) -> [String: String] {
-        var parameters: [String: String] = [:]
-        for pair in (query ?? "").split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = decode(parts[0])
-            // The first occurrence wins, so `?genre=Rock&genre=Pop` means Rock, predictably.
-            if parameters[name] == nil { parameters[name] = parts.count > 1 ? decode(parts[1]) : "" }
-        }
-        return parameters
-    }
-
+extension FormQuery {
     /// A whole number parameter within `range`; nil when absent or empty, a 400 that says why otherwise.
     static func number(_ name: String, in parameters: [String: String], range: ClosedRange<Int> = 0...Int.max) throws(APIError) -> Int? {
         guard let raw = parameters[name] else { return nil }
@@ -407,16 +396,6 @@ enum FormQuery {
             throw APIError.badRequest("\(name) must be a whole number \(bounds), not \(raw.prefix(40).debugDescription)")
         }
         return value
-    }
-
-    /// `+` as a space, then percent-escapes; nil when an escape is broken or the bytes are not UTF-8.
-    static func strictlyDecoded(_ text: some StringProtocol) -> String? {
-        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
-    }
-
-    /// A broken escape in a query is kept as typed rather than refused.
-    private static func decode(_ text: Substring) -> String {
-        strictlyDecoded(text) ?? text.replacingOccurrences(of: "+", with: " ")
     }
 }
 

@@ -5,6 +5,7 @@ import LibraryModel
 import ListeningFormats
 import NIOCore
 import Synchronization
+import WireFormats
 
 /// The files listeners bring and take: M3U8 and XSPF playlists, ListenBrainz-style listening history.
 extension ListenerRoutes {

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import LibraryModel
 import NIOCore
+import WireFormats
 
 /// The listeners' API: signing in, accounts and keys, likes and ratings, plays and history, playlists.
 /// Every route acts as the caller's own listener; nothing here reads another listener's marks or plays.

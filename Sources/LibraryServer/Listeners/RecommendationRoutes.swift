@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import LibraryModel
 import Recommender
+import WireFormats
 
 /// For you, Discover, similar songs and radio: the model's answers for the caller, with reasons, in
 /// the `/songs` shape (with the caller's marks) so a client shows them like any list.

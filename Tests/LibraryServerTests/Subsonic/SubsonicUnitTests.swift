@@ -3,6 +3,7 @@ import Foundation
 import LibraryModel
 @testable import SubsonicAPI
 import Testing
+import WireFormats
 
 @Suite("Subsonic: parameters, credentials, ids and the envelope")
 struct SubsonicUnitTests {

@@ -44,7 +44,8 @@ public enum ByteRangeRequest: Hashable, Sendable {
 }
 
 extension StringProtocol {
-    func trimmingSpaces() -> Substring {
+    /// Without the spaces and tabs HTTP allows around a header's parts.
+    public func trimmingSpaces() -> Substring {
         let slice = self[...]
         guard let start = slice.firstIndex(where: { $0 != " " && $0 != "\t" }),
             let end = slice.lastIndex(where: { $0 != " " && $0 != "\t" })
