@@ -30,6 +30,11 @@ public struct S3EventError: Error, Sendable, Equatable, CustomStringConvertible 
 /// objects.
 public enum S3EventNotification {
     public static func objects(in body: [UInt8]) throws(S3EventError) -> [S3ObjectEvent] {
+        try objects(in: body, unwrappingSNS: true)
+    }
+
+    /// SNS wraps once; an envelope inside an envelope is not something S3 sends, and is refused.
+    private static func objects(in body: [UInt8], unwrappingSNS: Bool) throws(S3EventError) -> [S3ObjectEvent] {
         let message: Message
         do {
             message = try JSONDecoder().decode(Message.self, from: Data(body))
@@ -38,7 +43,8 @@ public enum S3EventNotification {
         }
         // SNS: the S3 event is a JSON string inside the envelope.
         if message.type == "Notification", let inner = message.message {
-            return try objects(in: Array(inner.utf8))
+            guard unwrappingSNS else { throw S3EventError(description: "an SNS envelope inside an SNS envelope") }
+            return try objects(in: Array(inner.utf8), unwrappingSNS: false)
         }
         if message.event == "s3:TestEvent" { return [] }
         guard let records = message.records else {

@@ -1,3 +1,4 @@
+import Foundation
 import LibraryServer
 import Testing
 import WireFormats
@@ -37,6 +38,17 @@ struct S3EventNotificationTests {
             == [S3ObjectEvent(bucket: "b", key: "x.json", change: .created)])
         #expect(try Self.parse(#"{"EventName":"s3:ObjectCreated:Put","Key":"b/y.json","Records":[{"eventName":"s3:ObjectCreated:Put","s3":{"bucket":{"name":"b"},"object":{"key":"y.json"}}}]}"#)
             == [S3ObjectEvent(bucket: "b", key: "y.json", change: .created)])
+    }
+
+    @Test("an SNS envelope inside an SNS envelope is refused, not unwrapped again")
+    func nestedEnvelope() throws {
+        func envelope(_ message: String) throws -> String {
+            String(decoding: try JSONEncoder().encode(["Type": "Notification", "Message": message]), as: UTF8.self)
+        }
+        let records = #"{"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},"object":{"key":"x.json"}}}]}"#
+        #expect(try Self.parse(envelope(records)) == [S3ObjectEvent(bucket: "b", key: "x.json", change: .created)])
+        let error = #expect(throws: S3EventError.self) { try Self.parse(try envelope(envelope(records))) }
+        #expect(error?.description == "an SNS envelope inside an SNS envelope")
     }
 
     @Test("malformed notifications are refused with the reason", arguments: [
