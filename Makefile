@@ -5,8 +5,10 @@ CONFIG      ?= debug
 BUILD_FLAGS ?=
 PREFIX      ?= /usr/local
 BIN          = .build/$(CONFIG)/termplayer
+FUZZ_SECONDS      ?= 300
+FUZZ_TEST_SECONDS ?= 20
 
-.PHONY: all deps build run test bench install clean
+.PHONY: all deps build run test bench fuzz install clean
 
 all: build
 
@@ -31,6 +33,8 @@ test:
 	@# parallel: ~70 s and flaky; one at a time: ~4 min and steady).
 	@set -o pipefail; scripts/test-services.sh $(SWIFT) test --skip-build --no-parallel $(BUILD_FLAGS) 2>&1 | tee .build/test.log \
 		|| { echo '--- failed:'; grep -E '^✘|error:' .build/test.log | grep -v HummingbirdCore; exit 1; }
+	@# Every libFuzzer harness briefly, after replaying every input that once broke one (`make fuzz` runs longer).
+	scripts/fuzz.sh --seconds $(FUZZ_TEST_SECONDS)
 	bash scripts/check-deploy.sh --strict
 
 ## Benchmarks in release mode; prints a table with the command that made it.
@@ -39,6 +43,10 @@ bench:
 	$(SWIFT) build -c release $(BUILD_FLAGS)
 	scripts/test-services.sh scripts/bench.py
 	python3 scripts/bench_recommend.py
+
+## The libFuzzer harnesses (Fuzz/) for FUZZ_SECONDS each; the table goes to .build/fuzz/report.md.
+fuzz:
+	scripts/fuzz.sh --seconds $(FUZZ_SECONDS)
 
 install: CONFIG = release
 install: build

@@ -19,6 +19,11 @@ let package = Package(
         .executable(name: "termplayer", targets: ["TermPlayer"]),
         .executable(name: "termplayer-play", targets: ["TermPlayerPlay"]),
         .executable(name: "termplayer-reclab", targets: ["TermPlayerRecLab"]),
+        /// Every module that parses outside input without a server around it, for the harnesses in `Fuzz/`.
+        .library(
+            name: "TermPlayerParsers",
+            targets: ["LibraryModel", "WireFormats", "ListeningFormats", "MPEGAudio", "CoverArt", "TerminalArt"]
+        ),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
