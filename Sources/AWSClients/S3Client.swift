@@ -2,6 +2,7 @@ public import AsyncHTTPClient
 import AWSSigning
 public import Foundation
 import FoundationXML
+import LibraryModel
 public import NIOCore
 import NIOHTTP1
 
@@ -225,6 +226,9 @@ final class ListingParser: NSObject, XMLParserDelegate {
     private var inContents = false
 
     static func parse(_ data: Data, operation: String) throws(AWSError) -> S3Client.ListingPage {
+        if let offset = XMLText.firstNonUTF8Byte(in: Array(data)) {
+            throw .malformedResponse(operation: operation, detail: "not a listing: not UTF-8 from byte \(offset + 1)")
+        }
         let delegate = ListingParser()
         let parser = XMLParser(data: data)
         parser.delegate = delegate

@@ -31,3 +31,24 @@ public enum XMLText {
         return result + rest
     }
 }
+
+extension XMLText {
+    /// Where bytes stop being UTF-8 (0-based), when they must not reach Foundation's `XMLParser` for it.
+    ///
+    /// swift-corelibs-foundation force-unwraps the text libxml2 hands its callbacks as UTF-8: a processing
+    /// instruction whose name is not UTF-8 (`<?xml` then bytes ≥ 0x80, found by fuzzing) ends the process.
+    /// Text that is UTF-8 throughout, or UTF-16 with its byte-order mark (which libxml2 converts), is nil.
+    public static func firstNonUTF8Byte(in bytes: [UInt8]) -> Int? {
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return nil }
+        var decoder = UTF8()
+        var iterator = bytes.makeIterator()
+        var decodedBytes = 0
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): decodedBytes += UTF8.width(scalar)
+            case .emptyInput: return nil
+            case .error: return decodedBytes
+            }
+        }
+    }
+}

@@ -92,7 +92,7 @@ public enum PlaylistFileError: Error, Sendable, Equatable, CustomStringConvertib
     case tooLarge(bytes: Int)
     /// The file holds more than `ListenerLimits.playlistSize` entries.
     case tooManyEntries
-    /// An M3U8 line that is not UTF-8 (an old Latin-1 `.m3u`, most likely).
+    /// A line that is not UTF-8: an old Latin-1 `.m3u`, most likely, or an XSPF in neither UTF-8 nor UTF-16.
     case notUTF8(line: Int)
     /// The XML is not well formed (or uses what XSPF never needs); `line` and `column` are 1-based.
     case malformed(line: Int, column: Int, reason: String)
@@ -108,7 +108,7 @@ public enum PlaylistFileError: Error, Sendable, Equatable, CustomStringConvertib
         case .tooManyEntries:
             "the playlist has more than \(ListenerLimits.playlistSize) entries; split it into smaller playlists"
         case .notUTF8(let line):
-            "line \(line) is not UTF-8 text; save the playlist as UTF-8 (an .m3u8), e.g. with `iconv -f latin1 -t utf-8`"
+            "line \(line) is not UTF-8 text; save the playlist as UTF-8, e.g. with `iconv -f latin1 -t utf-8`"
         case .malformed(let line, let column, let reason):
             "line \(line), column \(column): \(reason)"
         case .notXSPF(let root):

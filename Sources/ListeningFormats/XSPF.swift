@@ -11,6 +11,9 @@ enum XSPF {
         // From a stream, which XMLParser feeds to libxml2 in pieces: handed the whole Data at once, libxml2
         // gives up on documents over 10 MB ("huge input lookup") without the XML_PARSE_HUGE flag that
         // Foundation offers no way to set.
+        if let offset = XMLText.firstNonUTF8Byte(in: bytes) {
+            throw .notUTF8(line: 1 + bytes[..<offset].count { $0 == UInt8(ascii: "\n") })
+        }
         let parser = XMLParser(stream: InputStream(data: Data(bytes)))
         // An XSPF never needs a DTD; a file that declares an external entity must not make us read a file
         // or fetch a URL.

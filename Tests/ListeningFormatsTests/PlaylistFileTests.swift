@@ -285,6 +285,22 @@ struct PlaylistFileTests {
 
     // MARK: Broken and hostile files
 
+    /// Found by the xspf-playlist fuzz harness: Foundation's XMLParser force-unwraps a processing
+    /// instruction's name as UTF-8, so these bytes ended the whole process (the service, on an import).
+    @Test("an XSPF that is not UTF-8 is refused before the XML parser sees it; UTF-16 with a BOM still reads")
+    func xspfNotUTF8() throws {
+        let hostile = Array("<?xml".utf8) + [UInt8](repeating: 0xF3, count: 90) + Array("eamration></track>".utf8)
+        #expect(throws: PlaylistFileError.notUTF8(line: 1)) { try PlaylistFiles.parse(hostile, format: .xspf) }
+        let latin1 = Array("<?xml version=\"1.0\"?>\n<playlist xmlns=\"http://xspf.org/ns/0/\" version=\"1\">\n<title>Caf".utf8)
+            + [0xE9] + Array("</title></playlist>".utf8)
+        #expect(throws: PlaylistFileError.notUTF8(line: 3)) { try PlaylistFiles.parse(latin1, format: .xspf) }
+
+        let declaredUTF16 = Self.vlcXSPF.replacingOccurrences(of: "encoding=\"UTF-8\"", with: "encoding=\"UTF-16\"")
+        let utf16 = [UInt8]([0xFF, 0xFE]) + declaredUTF16.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let fromUTF16 = try PlaylistFiles.parse(utf16, format: .xspf)
+        #expect(fromUTF16 == (try PlaylistFiles.parse(Array(Self.vlcXSPF.utf8), format: .xspf)))
+    }
+
     @Test("truncated XML is malformed, with the parser's line and a reason")
     func truncatedXML() throws {
         let truncated = String(Self.vlcXSPF.prefix(600))
