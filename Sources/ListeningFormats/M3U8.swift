@@ -29,7 +29,9 @@ enum M3U8 {
         for rawLine in PlaylistText.content(of: bytes[...]).split(separator: 0x0A, omittingEmptySubsequences: false) {
             lineNumber += 1
             guard let decoded = String(validating: rawLine, as: UTF8.self) else { throw .notUTF8(line: lineNumber) }
-            let text = TextFields.trimmed(decoded)
+            // Control characters read as the spaces an export writes for them, so a line of nothing else is
+            // no entry: one that would come back as a blank line, and vanish, on the next import.
+            let text = TextFields.trimmed(oneLine(decoded))
             guard !text.isEmpty else { continue }
             if text.first != "#" {
                 guard playlist.entries.count < ListenerLimits.playlistSize else { throw .tooManyEntries }

@@ -275,6 +275,17 @@ struct PlaylistFileTests {
         #expect(back == PlaylistFile(name: "two lines", entries: [PlaylistFileEntry(location: "a  b.mp3", title: "t x", artist: "a b")]))
     }
 
+    /// Found by the m3u8-playlist fuzz harness: five NUL bytes imported as an entry that the export wrote
+    /// as a blank line, so the playlist lost it on the way back.
+    @Test("imported M3U control characters read as spaces; a line of nothing else is no entry")
+    func m3uControlCharacters() throws {
+        #expect(try PlaylistFiles.parse([0, 0, 0, 0, 0], format: .m3u8).entries.isEmpty)
+        let playlist = try PlaylistFiles.parse(Array("#EXTINF:10,A\u{7}rtist - T\u{0}itle\n\u{1B}song.mp3\n".utf8), format: .m3u8)
+        #expect(playlist.entries == [PlaylistFileEntry(location: "song.mp3", title: "T itle", artist: "A rtist", duration: 10)])
+        let back = try PlaylistFiles.parse(PlaylistFiles.render(playlist, as: .m3u8), format: .m3u8)
+        #expect(back.entries == playlist.entries)
+    }
+
     @Test("an empty playlist renders as valid files that read back empty")
     func emptyRender() throws {
         for format in PlaylistFormat.allCases {
