@@ -189,7 +189,8 @@ enum OpenAPIDocument {
               "201": {"description": "Created; the body says how ingest went", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UploadReceipt"}}}},
               "400": {"$ref": "#/components/responses/Error"},
               "401": {"$ref": "#/components/responses/Error"},
-              "413": {"$ref": "#/components/responses/Error"}
+              "413": {"$ref": "#/components/responses/Error"},
+              "507": {"$ref": "#/components/responses/Error"}
             }
           }
         },

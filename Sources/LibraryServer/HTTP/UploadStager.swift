@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import LibraryModel
 import NIOCore
@@ -35,8 +36,25 @@ struct UploadStager: Sendable {
             }
         } catch {
             _ = try? await FileSystem.shared.removeItem(at: path)
+            if let errno = Self.fullDisk(error) {
+                throw APIError(.insufficientStorage, "no room on the service's disk for \(key) (\(errno)); nothing of it was kept")
+            }
             throw error
         }
         return path
     }
+
+    /// ENOSPC or EDQUOT under whatever NIOFileSystem wrapped it in: the one failure the uploader can act on.
+    private static func fullDisk(_ error: any Error) -> Errno? {
+        guard let error = error as? FileSystemError,
+            let call = error.cause as? FileSystemError.SystemCallError,
+            call.errno == .noSpace || call.errno == .diskQuotaExceeded
+        else { return nil }
+        return call.errno
+    }
+}
+
+extension HTTPResponse.Status {
+    /// RFC 4918's 507, which HTTPTypes does not name.
+    static let insufficientStorage = HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
 }
