@@ -34,7 +34,7 @@ test:
 	@set -o pipefail; scripts/test-services.sh $(SWIFT) test --skip-build --no-parallel $(BUILD_FLAGS) 2>&1 | tee .build/test.log \
 		|| { echo '--- failed:'; grep -E '^✘|error:' .build/test.log | grep -v HummingbirdCore; exit 1; }
 	@# Every libFuzzer harness briefly, after replaying every input that once broke one (`make fuzz` runs longer).
-	scripts/fuzz.sh --seconds $(FUZZ_TEST_SECONDS)
+	scripts/fuzz.sh --seconds $(FUZZ_TEST_SECONDS) --seed 1
 	bash scripts/check-deploy.sh --strict
 
 ## Benchmarks in release mode; prints a table with the command that made it.

@@ -3,7 +3,9 @@
 # harness (Fuzz/Regressions/HARNESS/) replayed first; then each harness fuzzed for a while from a corpus seeded
 # with the tests' own kinds of files (Fuzz/Seeds/HARNESS/ and the demo bundles).
 #
-#   scripts/fuzz.sh [--seconds N] [HARNESS...]      make test: 20 s each; make fuzz: FUZZ_SECONDS (300)
+#   scripts/fuzz.sh [--seconds N] [--seed N] [HARNESS...]
+#       make test: 20 s each from seed 1, so a run explores the same way each time; make fuzz: FUZZ_SECONDS
+#       (300) each from a fresh random seed.
 #
 # Prints a Markdown table, one row per harness (executions, coverage reached), also kept in
 # .build/fuzz/report.md. A crash or a broken property keeps its input in .build/fuzz/crashes/ and fails the run.
@@ -11,9 +13,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=20
+seed=0  # libFuzzer's "pick one"
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --seconds) seconds=$2; shift 2 ;;
+        --seed) seed=$2; shift 2 ;;
         -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
         *) break ;;
     esac
@@ -40,7 +44,7 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 # Leaks found in the toolchain's own libraries, not in TermPlayer: each one is named and explained there.
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/Fuzz/leak-suppressions.txt:print_suppressions=0}
 
-seed() {
+seed_corpus() {
     local harness=$1 corpus=$2
     if [[ -d Fuzz/Seeds/$harness ]]; then cp -n Fuzz/Seeds/"$harness"/* "$corpus"/; fi
     case $harness in
@@ -62,7 +66,7 @@ for harness in "${harnesses[@]}"; do
     corpus=$work/corpus/$harness
     log=$work/logs/$harness.log
     mkdir -p "$corpus"
-    seed "$harness" "$corpus"
+    seed_corpus "$harness" "$corpus"
     result=ok
     if compgen -G "Fuzz/Regressions/$harness/*" > /dev/null; then
         "$bin" "$harness" Fuzz/Regressions/"$harness"/* > "$work/logs/$harness-regressions.log" 2>&1 \
@@ -70,7 +74,7 @@ for harness in "${harnesses[@]}"; do
     fi
     # Audio and pictures need room for a header and some frames; text finds its bugs in libFuzzer's usual 4 KiB.
     case $harness in mp3-* | cover) max_len=65536 ;; *) max_len=4096 ;; esac
-    if "$bin" "$harness" -max_total_time="$seconds" -max_len=$max_len -timeout=10 -rss_limit_mb=2048 \
+    if "$bin" "$harness" -max_total_time="$seconds" -max_len=$max_len -seed="$seed" -timeout=10 -rss_limit_mb=2048 \
         -print_final_stats=1 -artifact_prefix="$work/crashes/$harness-" "$corpus" > "$log" 2>&1; then :; else
         result="FAILED: $(grep -m1 -E 'ERROR|Fatal error|Precondition|deadly signal' "$log" | cut -c1-120 || true)"
         failed=1
